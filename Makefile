@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vslice: build, install, demo and test entry points.
+#
+# The modules are built out of tree against a kernel build directory
+# (KDIR, Debian's 6.12 headers by default).  Linux 6.12 cannot put the
+# objects of an external module outside its source tree, so every build
+# happens in a symlinked mirror under build/<kernelrelease>/; that keeps
+# builds for the distribution kernel and for the test kernel apart.
+
+KVER ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '^6\.12\.[0-9]+.*-amd64$$' | sort -V | tail -n 1)
+ifeq ($(KVER),)
+KVER := $(shell uname -r)
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || echo $(KVER))
+OUT ?= $(CURDIR)/build/$(KREL)
+DESTDIR ?=
+INSTALL_MOD_DIR ?= updates
+
+KBUILD_ARGS := -C $(KDIR) M=$(OUT)
+
+.PHONY: all modules install modules_install clean deps demo check lint
+
+all: modules
+
+# Mirror the sources (symlinks only) so the object files of each kernel
+# build stay in their own directory.  Dangling links from deleted files
+# are dropped first.
+$(OUT)/.mirror: FORCE
+	@mkdir -p $(OUT)
+	@find $(OUT) -xtype l -delete 2>/dev/null || true
+	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/kernel $(OUT)/
+	@touch $@
+
+modules: $(OUT)/.mirror
+	$(MAKE) $(KBUILD_ARGS) modules
+
+modules_install install: modules
+	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_PATH=$(if $(DESTDIR),$(abspath $(DESTDIR)),) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=/bin/true modules_install
+	install -D -m 0644 packaging/modprobe.d/vslice.conf \
+		$(DESTDIR)/etc/modprobe.d/vslice.conf
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+clean:
+	rm -rf $(CURDIR)/build
+
+deps:
+	tests/lab/setup-deps.sh
+
+demo: deps
+	tests/lab/demo.sh
+
+check: deps
+	tests/run-all.sh
+
+lint: deps
+	tests/lint/run-lint.sh
+
+FORCE:

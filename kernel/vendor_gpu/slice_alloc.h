@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VRAM slice allocator: naturally aligned power-of-two blocks of
+ * fixed-size units.  Pure logic, no locking: the caller serialises.
+ * Compiles in the kernel and in userspace (KUnit and fuzzers share it).
+ */
+#ifndef VSLICE_SLICE_ALLOC_H
+#define VSLICE_SLICE_ALLOC_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stdint.h>
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+/* 4096 units: 4 GiB of VRAM in 1 MiB units. */
+#define VS_POOL_MAX_UNITS 4096
+
+/**
+ * struct vs_pool - which units of a VRAM aperture are in use
+ * @nr_units: size of the aperture in units
+ * @map: one bit per unit, set when in use
+ */
+struct vs_pool {
+	u32 nr_units;
+	u64 map[VS_POOL_MAX_UNITS / 64];
+};
+
+int vs_pool_init(struct vs_pool *pool, u32 nr_units);
+int vs_pool_alloc(struct vs_pool *pool, u32 units, u32 *first);
+int vs_pool_free(struct vs_pool *pool, u32 first, u32 units);
+u32 vs_pool_count_free(const struct vs_pool *pool, u32 units);
+u32 vs_pool_used(const struct vs_pool *pool);
+
+#endif /* VSLICE_SLICE_ALLOC_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vslice vendor GPU driver: shared definitions.
+ */
+#ifndef VSLICE_VGPU_H
+#define VSLICE_VGPU_H
+
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <vslice/mdev.h>
+
+#include "slice_alloc.h"
+
+#define VGPU_DRIVER_NAME "vslice"
+/* Slices are carved in 1 MiB units. */
+#define VGPU_UNIT_SHIFT 20
+
+/**
+ * struct vgpu_type - a vGPU type of the built-in table
+ * @id: sysfs id; the type directory is "vslice-<id>"
+ * @name: pretty name
+ * @vram_mib: VRAM slice size in MiB, a power of two
+ * @max_width: largest horizontal resolution
+ * @max_height: largest vertical resolution
+ * @heads: number of display heads
+ */
+struct vgpu_type {
+	const char *id;
+	const char *name;
+	u32 vram_mib;
+	u32 max_width;
+	u32 max_height;
+	u32 heads;
+};
+
+extern const struct vgpu_type vgpu_builtin_types[];
+extern const unsigned int vgpu_nr_builtin_types;
+
+/**
+ * struct vgpu_device - one physical GPU
+ * @pdev: the PCI device
+ * @vram: BAR0 mapped write-combined
+ * @vram_phys: bus address of BAR0
+ * @vram_size: size of BAR0
+ * @lock: protects @pool
+ * @pool: which VRAM units are given to instances
+ * @parent: the mdev parent, NULL when not registered
+ */
+struct vgpu_device {
+	struct pci_dev *pdev;
+	void __iomem *vram;
+	phys_addr_t vram_phys;
+	resource_size_t vram_size;
+	struct mutex lock;
+	struct vs_pool pool;
+	struct mdev_parent *parent;
+};
+
+/**
+ * struct vgpu_instance - one vGPU (mdev)
+ * @gpu: the GPU it lives on
+ * @type: its type
+ * @first_unit: first VRAM unit of its slice
+ * @units: slice size in units
+ */
+struct vgpu_instance {
+	struct vgpu_device *gpu;
+	const struct vgpu_type *type;
+	u32 first_unit;
+	u32 units;
+};
+
+int vgpu_parent_register(struct vgpu_device *gpu);
+void vgpu_parent_unregister(struct vgpu_device *gpu);
+
+#endif /* VSLICE_VGPU_H */

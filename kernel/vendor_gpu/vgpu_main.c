@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vslice vendor GPU driver: binding to the physical GPU.
+ *
+ * Like vfio-pci, the driver has no static ID table and never takes a
+ * device on its own: the admin hands devices over with the ids= module
+ * parameter (dynamic IDs) or with driver_override.
+ */
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "vgpu.h"
+
+/* QEMU's bochs-display, the lab GPU. */
+#define VGPU_PCI_VENDOR 0x1234
+#define VGPU_PCI_DEVICE 0x1111
+#define VGPU_VRAM_BAR 0
+
+static char ids[1024];
+module_param_string(ids, ids, sizeof(ids), 0444);
+MODULE_PARM_DESC(ids, "Initial PCI IDs to add to the driver, format is \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\" and multiple comma separated entries can be specified");
+
+static int vgpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vgpu_device *gpu;
+	resource_size_t size;
+	int ret;
+
+	if (pdev->vendor != VGPU_PCI_VENDOR || pdev->device != VGPU_PCI_DEVICE) {
+		pci_warn(pdev, "%04x:%04x is not a supported GPU (want %04x:%04x)\n",
+			 pdev->vendor, pdev->device, VGPU_PCI_VENDOR,
+			 VGPU_PCI_DEVICE);
+		return -ENODEV;
+	}
+	if (!(pci_resource_flags(pdev, VGPU_VRAM_BAR) & IORESOURCE_MEM)) {
+		pci_err(pdev, "BAR%d is not a memory BAR\n", VGPU_VRAM_BAR);
+		return -ENODEV;
+	}
+	size = pci_resource_len(pdev, VGPU_VRAM_BAR);
+	if (size >> VGPU_UNIT_SHIFT > VS_POOL_MAX_UNITS)
+		size = (resource_size_t)VS_POOL_MAX_UNITS << VGPU_UNIT_SHIFT;
+
+	gpu = kzalloc(sizeof(*gpu), GFP_KERNEL);
+	if (!gpu)
+		return -ENOMEM;
+	gpu->pdev = pdev;
+	mutex_init(&gpu->lock);
+
+	ret = vs_pool_init(&gpu->pool, size >> VGPU_UNIT_SHIFT);
+	if (ret) {
+		pci_err(pdev, "VRAM of %pa bytes is smaller than one unit\n",
+			&size);
+		goto err_free;
+	}
+
+	ret = pci_enable_device_mem(pdev);
+	if (ret)
+		goto err_free;
+	ret = pci_request_region(pdev, VGPU_VRAM_BAR, VGPU_DRIVER_NAME);
+	if (ret)
+		goto err_disable;
+
+	gpu->vram_phys = pci_resource_start(pdev, VGPU_VRAM_BAR);
+	gpu->vram_size = size;
+	gpu->vram = ioremap_wc(gpu->vram_phys, size);
+	if (!gpu->vram) {
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	pci_set_drvdata(pdev, gpu);
+
+	ret = vgpu_parent_register(gpu);
+	if (ret)
+		goto err_unmap;
+
+	pci_info(pdev, "vGPU parent with %llu MiB of VRAM\n",
+		 (unsigned long long)(size >> 20));
+	return 0;
+
+err_unmap:
+	iounmap(gpu->vram);
+err_release:
+	pci_release_region(pdev, VGPU_VRAM_BAR);
+err_disable:
+	pci_disable_device(pdev);
+err_free:
+	mutex_destroy(&gpu->lock);
+	kfree(gpu);
+	return ret;
+}
+
+static void vgpu_remove(struct pci_dev *pdev)
+{
+	struct vgpu_device *gpu = pci_get_drvdata(pdev);
+
+	/* Removes every instance first, waiting for open ones. */
+	vgpu_parent_unregister(gpu);
+	iounmap(gpu->vram);
+	pci_release_region(pdev, VGPU_VRAM_BAR);
+	pci_disable_device(pdev);
+	mutex_destroy(&gpu->lock);
+	kfree(gpu);
+}
+
+static struct pci_driver vgpu_pci_driver = {
+	.name = VGPU_DRIVER_NAME,
+	.id_table = NULL,
+	.probe = vgpu_probe,
+	.remove = vgpu_remove,
+};
+
+/* Parse one "vendor:device[:subvendor[:subdevice[:class[:mask]]]]". */
+static int vgpu_parse_id(const char *id, struct pci_device_id *out)
+{
+	unsigned int vendor, device, subvendor = PCI_ANY_ID;
+	unsigned int subdevice = PCI_ANY_ID, class = 0, class_mask = 0;
+	char tail;
+	int n;
+
+	n = sscanf(id, "%x:%x:%x:%x:%x:%x%c", &vendor, &device, &subvendor,
+		   &subdevice, &class, &class_mask, &tail);
+	if (n < 2 || n > 6 || vendor > 0xffff || device > 0xffff)
+		return -EINVAL;
+	out->vendor = vendor;
+	out->device = device;
+	out->subvendor = subvendor;
+	out->subdevice = subdevice;
+	out->class = class;
+	out->class_mask = class_mask;
+	return 0;
+}
+
+static int vgpu_add_ids(void)
+{
+	char *list = ids, *id;
+	int ret;
+
+	while ((id = strsep(&list, ","))) {
+		struct pci_device_id pid;
+
+		if (!*id)
+			continue;
+		if (vgpu_parse_id(id, &pid)) {
+			pr_err("vslice: ids: \"%s\" is not vendor:device[:subvendor[:subdevice[:class[:class_mask]]]] in hex\n",
+			       id);
+			return -EINVAL;
+		}
+		ret = pci_add_dynid(&vgpu_pci_driver, pid.vendor, pid.device,
+				    pid.subvendor, pid.subdevice, pid.class,
+				    pid.class_mask, 0);
+		if (ret) {
+			pr_err("vslice: ids: cannot add %s: %d\n", id, ret);
+			return ret;
+		}
+		pr_info("vslice: added %04x:%04x to the driver's IDs\n",
+			pid.vendor, pid.device);
+	}
+	return 0;
+}
+
+static int __init vgpu_init(void)
+{
+	int ret;
+
+	ret = pci_register_driver(&vgpu_pci_driver);
+	if (ret)
+		return ret;
+	ret = vgpu_add_ids();
+	if (ret)
+		pci_unregister_driver(&vgpu_pci_driver);
+	return ret;
+}
+
+static void __exit vgpu_exit(void)
+{
+	pci_unregister_driver(&vgpu_pci_driver);
+}
+
+module_init(vgpu_init);
+module_exit(vgpu_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vslice vendor GPU driver: vGPU slices of a physical GPU");
+MODULE_AUTHOR("The vslice authors");
+MODULE_SOFTDEP("pre: vslice_vfio_mdev");

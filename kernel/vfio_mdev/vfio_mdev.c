@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_mdev: the mdev bus driver that exposes every mdev through VFIO as
+ * an emulated-IOMMU device and forwards the device ops to the parent
+ * (vendor) driver.
+ *
+ * The VFIO core pins the module of the driver bound to the device, which
+ * is this one; the parent driver is a different module, so it is pinned
+ * here for as long as the device is open.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vfio.h>
+#include <vslice/mdev.h>
+
+/**
+ * struct vfio_mdev_device - the VFIO face of one mdev
+ * @vdev: the VFIO device; first member, allocated by vfio_alloc_device()
+ * @mdev: the mdev it exposes; the mdev outlives the binding
+ */
+struct vfio_mdev_device {
+	struct vfio_device vdev;
+	struct mdev_device *mdev;
+};
+
+static struct mdev_device *vdev_to_mdev(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vfio_mdev_device, vdev)->mdev;
+}
+
+static const struct mdev_parent_ops *vdev_ops(struct vfio_device *vdev)
+{
+	return mdev_parent_of(vdev_to_mdev(vdev))->ops;
+}
+
+static int vfio_mdev_open_device(struct vfio_device *vdev)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+	int ret = 0;
+
+	if (!try_module_get(ops->owner))
+		return -ENODEV;
+	if (ops->open_device)
+		ret = ops->open_device(vdev_to_mdev(vdev));
+	if (ret)
+		module_put(ops->owner);
+	return ret;
+}
+
+static void vfio_mdev_close_device(struct vfio_device *vdev)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (ops->close_device)
+		ops->close_device(vdev_to_mdev(vdev));
+	module_put(ops->owner);
+}
+
+static ssize_t vfio_mdev_read(struct vfio_device *vdev, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (!ops->read)
+		return -EINVAL;
+	return ops->read(vdev_to_mdev(vdev), buf, count, ppos);
+}
+
+static ssize_t vfio_mdev_write(struct vfio_device *vdev,
+			       const char __user *buf, size_t count,
+			       loff_t *ppos)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (!ops->write)
+		return -EINVAL;
+	return ops->write(vdev_to_mdev(vdev), buf, count, ppos);
+}
+
+static long vfio_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			    unsigned long arg)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (!ops->ioctl)
+		return -ENOTTY;
+	return ops->ioctl(vdev_to_mdev(vdev), cmd, arg);
+}
+
+static int vfio_mdev_mmap(struct vfio_device *vdev,
+			  struct vm_area_struct *vma)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (!ops->mmap)
+		return -EINVAL;
+	return ops->mmap(vdev_to_mdev(vdev), vma);
+}
+
+static void vfio_mdev_request(struct vfio_device *vdev, unsigned int count)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+	struct mdev_device *mdev = vdev_to_mdev(vdev);
+
+	if (ops->request)
+		ops->request(mdev, count);
+	else if (count == 0)
+		dev_notice(mdev_dev(mdev),
+			   "waiting for userspace to release the device; its driver cannot ask\n");
+}
+
+/*
+ * Always present: type1 only lets devices with a dma_unmap op pin pages,
+ * and calls it only for ranges that overlap pinned pages.
+ */
+static void vfio_mdev_dma_unmap(struct vfio_device *vdev, u64 iova,
+				u64 length)
+{
+	const struct mdev_parent_ops *ops = vdev_ops(vdev);
+
+	if (ops->dma_unmap)
+		ops->dma_unmap(vdev_to_mdev(vdev), iova, length);
+}
+
+static const struct vfio_device_ops vfio_mdev_dev_ops = {
+	.name = "vfio-mdev",
+	.open_device = vfio_mdev_open_device,
+	.close_device = vfio_mdev_close_device,
+	.read = vfio_mdev_read,
+	.write = vfio_mdev_write,
+	.ioctl = vfio_mdev_ioctl,
+	.mmap = vfio_mdev_mmap,
+	.request = vfio_mdev_request,
+	.dma_unmap = vfio_mdev_dma_unmap,
+	.bind_iommufd = vfio_iommufd_emulated_bind,
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+};
+
+static bool vfio_mdev_match(struct mdev_device *mdev)
+{
+	return !strncmp(mdev_parent_of(mdev)->ops->device_api, "vfio-", 5);
+}
+
+static int vfio_mdev_probe(struct mdev_device *mdev)
+{
+	struct vfio_mdev_device *vmdev;
+	int ret;
+
+	vmdev = vfio_alloc_device(vfio_mdev_device, vdev, mdev_dev(mdev),
+				  &vfio_mdev_dev_ops);
+	if (IS_ERR(vmdev))
+		return PTR_ERR(vmdev);
+	vmdev->mdev = mdev;
+
+	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
+	if (ret) {
+		vfio_put_device(&vmdev->vdev);
+		return ret;
+	}
+	mdev->vdev = &vmdev->vdev;
+	dev_set_drvdata(mdev_dev(mdev), vmdev);
+	return 0;
+}
+
+static void vfio_mdev_remove(struct mdev_device *mdev)
+{
+	struct vfio_mdev_device *vmdev = dev_get_drvdata(mdev_dev(mdev));
+
+	/* Waits for every fd to close, calling ->request meanwhile. */
+	vfio_unregister_group_dev(&vmdev->vdev);
+	mdev->vdev = NULL;
+	vfio_put_device(&vmdev->vdev);
+}
+
+static struct mdev_driver vfio_mdev_driver = {
+	.match = vfio_mdev_match,
+	.probe = vfio_mdev_probe,
+	.remove = vfio_mdev_remove,
+	.driver = {
+		.name = "vfio_mdev",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+	},
+};
+
+static int __init vfio_mdev_init(void)
+{
+	return vslice_mdev_register_driver(&vfio_mdev_driver);
+}
+
+static void __exit vfio_mdev_exit(void)
+{
+	vslice_mdev_unregister_driver(&vfio_mdev_driver);
+}
+
+module_init(vfio_mdev_init);
+module_exit(vfio_mdev_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("VFIO bus driver for vslice mediated devices");
+MODULE_AUTHOR("The vslice authors");
