@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the lab initramfs for one kernel (layout: tests/README.md).
+#
+#   mkinitramfs.sh KERNEL_RELEASE MODULES_BUILD_DIR OUTPUT.cpio.gz [--distro-modules]
+#
+# KERNEL_RELEASE      `uname -r` of the kernel the image is for
+# MODULES_BUILD_DIR   searched for the vslice *.ko files (a `make modules` OUT)
+# --distro-modules    also add the modules of /lib/modules/KERNEL_RELEASE that
+#                     vslice needs (vfio, vfio_iommu_type1 and whatever the
+#                     vslice modules depend on), decompressed.  Needed for
+#                     Debian's kernel; the test kernel has them built in.
+#
+# Environment: VSLICE_GUEST_DIR (default tests/guest) is copied to
+# /vslice/guest and its *.c compiled to /vslice/bin; VSLICE_KDIR (default
+# /lib/modules/KERNEL_RELEASE/build) supplies modules.builtin when
+# /lib/modules/KERNEL_RELEASE has none, so busybox modprobe accepts
+# built-in modules.
+#
+# The archive is reproducible: sorted, owner 0, fixed mtimes, gzip -n.
+set -euo pipefail
+
+usage() {
+	echo "usage: $0 KERNEL_RELEASE MODULES_BUILD_DIR OUTPUT.cpio.gz [--distro-modules]" >&2
+	exit 2
+}
+(($# == 3 || $# == 4)) || usage
+kver=$1
+modsrc=$2
+output=$3
+distro=0
+if (($# == 4)); then
+	[[ $4 == --distro-modules ]] || usage
+	distro=1
+fi
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+guest=${VSLICE_GUEST_DIR:-$repo/tests/guest}
+kdir=${VSLICE_KDIR:-/lib/modules/$kver/build}
+sysmods=/lib/modules/$kver
+# The distro modules vslice always needs; the rest follows from the
+# vslice modules' own "depends".
+base_modules=(vfio vfio_iommu_type1)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+moddir=$root/lib/modules/$kver
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc} \
+	"$moddir/extra" "$root/vslice/guest" "$root/vslice/bin"
+
+# busybox-static and one symlink per applet.
+install -m 0755 /bin/busybox "$root/bin/busybox"
+while read -r applet; do
+	[[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+done < <(busybox --list-full)
+
+install -m 0755 "$repo/tests/lab/guest-init.sh" "$root/init"
+
+# The vslice modules.  The build mirror also holds symlinked sources;
+# only regular files are build products.
+mapfile -t ours < <(find "$modsrc" -name '*.ko' -type f | LC_ALL=C sort)
+if ((${#ours[@]} == 0)); then
+	echo "mkinitramfs: warning: no *.ko under $modsrc" >&2
+fi
+for ko in "${ours[@]}"; do
+	install -m 0644 "$ko" "$moddir/extra/"
+done
+
+if ((distro)); then
+	[[ -f $sysmods/modules.dep ]] || {
+		echo "mkinitramfs: $sysmods/modules.dep not found" >&2
+		exit 1
+	}
+	wanted=("${base_modules[@]}")
+	ournames=" "
+	for ko in "${ours[@]}"; do
+		ournames+="$(basename "$ko" .ko | tr - _) "
+	done
+	for ko in "${ours[@]}"; do
+		IFS=, read -ra deps <<<"$(modinfo -F depends "$ko")"
+		for d in "${deps[@]}"; do
+			[[ -n $d && $ournames != *" ${d//-/_} "* ]] && wanted+=("$d")
+		done
+	done
+	# modprobe resolves the dependency closure from modules.dep; it
+	# prints "insmod <path>" per module and "builtin <name>" for
+	# built-ins.  An empty config keeps the host's modprobe.d out.
+	mapfile -t paths < <(for m in "${wanted[@]}"; do
+		modprobe -C /dev/null -S "$kver" --show-depends "$m"
+	done | awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
+	for p in "${paths[@]}"; do
+		rel=${p#"$sysmods"/}
+		dest=$moddir/$rel
+		mkdir -p "$(dirname "$dest")"
+		case "$p" in
+		*.ko.xz) xz -dc "$p" >"${dest%.xz}" ;;
+		*.ko.zst) zstd -q -dc "$p" >"${dest%.zst}" ;;
+		*.ko.gz) gzip -dc "$p" >"${dest%.gz}" ;;
+		*.ko) cp "$p" "$dest" ;;
+		*) echo "mkinitramfs: unexpected module file $p" >&2; exit 1 ;;
+		esac
+	done
+fi
+
+# Built-in modules must be listed or busybox modprobe reports
+# "module not found" for e.g. a built-in vfio.
+for f in modules.builtin modules.builtin.modinfo; do
+	if [[ -f $sysmods/$f ]]; then
+		cp "$sysmods/$f" "$moddir/"
+	elif [[ -f $kdir/$f ]]; then
+		cp "$kdir/$f" "$moddir/"
+	fi
+done
+depmod -b "$root" "$kver"
+
+# The in-guest tests: scripts as they are, C programs built static so
+# the image needs no libc.
+if [[ -d $guest ]]; then
+	cp -R "$guest/." "$root/vslice/guest/"
+	shopt -s nullglob
+	for src in "$guest"/*.c; do
+		name=$(basename "$src" .c)
+		gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+			-I "$repo/kernel/include" -o "$root/vslice/bin/$name" "$src" &
+	done
+	shopt -u nullglob
+	# Wait for each compile so one failure fails the build.
+	while true; do
+		wait -n || { rc=$?; [[ $rc == 127 ]] && break; exit "$rc"; }
+	done
+else
+	echo "mkinitramfs: warning: $guest does not exist" >&2
+fi
+
+find "$root" -exec touch -h -d @0 {} +
+mkdir -p "$(dirname "$output")"
+(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) |
+	gzip -n -6 >"$output.tmp"
+mv "$output.tmp" "$output"
