@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the modules with W=1 (extra gcc warnings) and C=2 (sparse on every
+# file) against a kernel build tree, and fail each file any compiler or
+# sparse warning names.  modpost findings fail the module they name.
+# Usage: build-warnings.sh <repo top> <file>...
+# KDIR (optional) picks the kernel; the Makefile's default is Debian's
+# headers, which is what users build against.
+set -euo pipefail
+
+top=$1
+shift
+
+# A fresh output directory every run: a warning in an object left over
+# from an earlier build would otherwise never be printed again.
+out=$(mktemp -d /tmp/vslice-lint.XXXXXX)
+log=$out.log
+trap 'rm -rf "$out" "$log"' EXIT
+
+rc=0
+make -C "$top" modules OUT="$out" W=1 C=2 ${KDIR:+KDIR="$KDIR"} >"$log" 2>&1 || rc=$?
+sed 's/^/  /' "$log" >&2
+
+# file:line[:col]: warning|error: ... (gcc and sparse share the format).
+# Paths point into the mirror under $out, or are relative to it.
+findings=$(grep -E '^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error): ' "$log" |
+	sed -e "s#^$out/##" -e "s#^$top/##" || true)
+
+if ((rc != 0)); then
+	first=$(grep -m1 -E ': error: |ERROR: |\*\*\*' "$log" || tail -n 1 "$log")
+	echo "VSLICE-RESULT: FAIL lint/build/modules: make exited $rc: $first"
+fi
+
+for f in "$@"; do
+	mine=$(echo "$findings" | grep -F "$f:" || true)
+	if [ -z "$mine" ]; then
+		# A file whose build stopped early has not been judged.
+		if ((rc != 0)) && [[ $f == *.c ]] && ! grep -q "${f%.c}.o" "$log"; then
+			echo "VSLICE-RESULT: FAIL lint/warnings/$f: not compiled (build failed)"
+		else
+			echo "VSLICE-RESULT: PASS lint/warnings/$f"
+		fi
+	else
+		n=$(echo "$mine" | sort -u | wc -l)
+		first=$(echo "$mine" | head -n 1)
+		echo "VSLICE-RESULT: FAIL lint/warnings/$f: $n warnings, first: ${first#"$f":}"
+	fi
+done
+
+# Warnings in files outside kernel/ (kernel headers) are not ours to fix,
+# but say so instead of dropping them silently.
+others=$(echo "$findings" | grep -v '^kernel/' | grep -c . || true)
+((others == 0)) || echo "build-warnings: $others warnings outside kernel/ ignored (see log above)" >&2
+
+# modpost: "WARNING: modpost: ... in <path>/<module>.o" and the like.
+for ko in $(find "$out" -name '*.ko' | sort); do
+	m=$(basename "$ko" .ko)
+	mp=$(grep -E '^(WARNING|ERROR): modpost: ' "$log" | grep -E "[/ []$m(\.o|\.ko)?([] :]|$)" || true)
+	if [ -z "$mp" ]; then
+		echo "VSLICE-RESULT: PASS lint/modpost/$m"
+	else
+		echo "VSLICE-RESULT: FAIL lint/modpost/$m: $(echo "$mp" | head -n 1)"
+	fi
+done
+exit 0
