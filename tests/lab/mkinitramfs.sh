@@ -8,8 +8,8 @@
 # KERNEL_RELEASE      `uname -r` of the kernel the image is for
 # MODULES_BUILD_DIR   searched for the vslice *.ko files (a `make modules` OUT)
 # --distro-modules    also add the modules of /lib/modules/KERNEL_RELEASE that
-#                     vslice needs (vfio, vfio_iommu_type1 and whatever the
-#                     vslice modules depend on), decompressed.  Needed for
+#                     the lab needs (vfio, vfio_iommu_type1, mdev and whatever
+#                     the vslice modules depend on), decompressed.  Needed for
 #                     Debian's kernel; the test kernel has them built in.
 #
 # Environment: VSLICE_GUEST_DIR (default tests/guest) is copied to
@@ -39,9 +39,10 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 guest=${VSLICE_GUEST_DIR:-$repo/tests/guest}
 kdir=${VSLICE_KDIR:-/lib/modules/$kver/build}
 sysmods=/lib/modules/$kver
-# The distro modules vslice always needs; the rest follows from the
-# vslice modules' own "depends".
-base_modules=(vfio vfio_iommu_type1)
+# The distro modules the lab needs: VFIO for vslice_vfio_mdev, and the
+# in-tree mdev.ko so the tests can show that it and vslice_mdev exclude
+# each other.  The rest follows from the vslice modules' "depends".
+base_modules=(vfio vfio_iommu_type1 mdev)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

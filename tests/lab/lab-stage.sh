@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run one lab stage: build the vslice modules for a kernel, build its
+# initramfs, boot it with vslice.mode=check and report.
+#
+#   lab-stage.sh STAGE KERNEL_IMAGE KDIR [--distro-modules]
+#
+# STAGE is the result prefix (lab/debian, lab/testkernel).  KDIR is the
+# kernel build tree the modules are built against.  Prints VSLICE-RESULT
+# lines only (the guest's, prefixed with STAGE, plus STAGE/build,
+# STAGE/initramfs, STAGE/boot and STAGE/dmesg-clean); everything else goes
+# to build/logs/STAGE/.  Exits 0 whatever the results.
+set -euo pipefail
+
+(($# == 3 || $# == 4)) || {
+	echo "usage: $0 STAGE KERNEL_IMAGE KDIR [--distro-modules]" >&2
+	exit 64
+}
+stage=$1 kimage=$2 kdir=$3 distro=${4:-}
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+logs=$repo/build/logs/$stage
+rm -rf "$logs"
+mkdir -p "$logs"
+
+result() { # STATUS NAME [REASON]
+	echo "VSLICE-RESULT: $1 $stage/$2${3:+: $3}"
+}
+note() { echo "$stage: $*" >&2; }
+
+# Kernel log lines that mean a bug, whatever test was running.  Boot
+# banners of the debug features ("kmemleak: Kernel memory leak detector
+# initialized", "KernelAddressSanitizer initialized") must not match.
+bad_kmsg='BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new suspected memory leak|unreferenced object 0x'
+bad_kmsg+='|possible circular locking|Oops|general protection|INFO: task .* blocked'
+bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPUs'
+
+krel=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) || {
+	result FAIL build "$kdir is not a kernel build tree"
+	exit 0
+}
+out=$repo/build/$krel
+
+note "building modules against $kdir"
+if ! make -C "$repo" -j"$(nproc)" modules KDIR="$kdir" OUT="$out" >"$logs/build.log" 2>&1; then
+	result FAIL build "make modules failed, see $logs/build.log"
+	exit 0
+fi
+result PASS build
+
+image=$repo/build/images/$stage/initramfs.cpio.gz
+note "building initramfs $image"
+# shellcheck disable=SC2086 # $distro is empty or one flag
+if ! VSLICE_KDIR=$kdir "$repo/tests/lab/mkinitramfs.sh" "$krel" "$out" "$image" $distro \
+	>"$logs/initramfs.log" 2>&1; then
+	result FAIL initramfs "mkinitramfs failed, see $logs/initramfs.log"
+	exit 0
+fi
+result PASS initramfs
+
+console=$logs/console.log klog=$logs/kernel.log
+note "booting $kimage (console: $console)"
+start=$SECONDS
+"$repo/tests/lab/run-vm.sh" --kernel "$kimage" --initrd "$image" --mode check \
+	--log "$console" --kernel-log "$klog" >/dev/null 2>"$logs/run-vm.log" || true
+note "VM ran $((SECONDS - start)) s"
+
+text=$logs/console.txt
+tr -d '\r' <"$console" >"$text"
+# Guest results: lines before the kernel log block, stage-prefixed.
+guest=$(awk '/^VSLICE-DMESG-BEGIN$/ { exit }
+	/^[ \t]*VSLICE-RESULT: (PASS|FAIL|SKIP) / { sub(/^[ \t]*/, ""); print }' "$text" |
+	sed -E "s#^VSLICE-RESULT: (PASS|FAIL|SKIP) #VSLICE-RESULT: \\1 $stage/#")
+[[ -n $guest ]] && echo "$guest"
+
+done_line=$(grep -a '^VSLICE-DONE rc=' "$text" | tail -n 1 || true)
+if [[ -z $done_line ]]; then
+	why=$(tail -n 1 "$logs/run-vm.log" 2>/dev/null || true)
+	result FAIL boot "no VSLICE-DONE (${why#run-vm: }); see $console and $klog"
+else
+	result PASS boot
+	rc=${done_line#VSLICE-DONE rc=}
+	if [[ -z $guest ]]; then
+		result FAIL results "the guest reported no results (rc=$rc); see $console"
+	elif [[ $rc != 0 ]] && ! grep -q '^VSLICE-RESULT: FAIL ' <<<"$guest"; then
+		result FAIL guest-exit "run-tests.sh exited $rc; see $console"
+	fi
+fi
+
+# The kernel log as the guest printed it at the end, plus everything the
+# kernel console wrote live (the only record when the guest died).
+{
+	sed -n '/^VSLICE-DMESG-BEGIN$/,/^VSLICE-DMESG-END$/p' "$text"
+	tr -d '\r' <"$klog"
+} >"$logs/kmsg.txt"
+bad=$(grep -a -m 1 -E "$bad_kmsg" "$logs/kmsg.txt" || true)
+if [[ -n $bad ]]; then
+	bad=$(sed -E 's/^\[ *[0-9.]+\] //' <<<"$bad" | cut -c1-160)
+	result FAIL dmesg-clean "$bad; see $klog"
+else
+	result PASS dmesg-clean
+fi

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make check`: every test stage of tests/README.md, then the totals.
+#
+#   lint            tests/lint/run-lint.sh (host)
+#   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
+#   lab/testkernel  KUnit + integration tests on the sanitizer kernel
+#                   from tests/kunit/build-test-kernel.sh (QEMU TCG)
+#
+# Prints every VSLICE-RESULT line, progress on stderr, and as its last
+# line "N passed, N failed, N skipped".  Exits 1 if anything failed.
+# Logs: build/logs/ (build/logs/results.txt holds all result lines).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+logs=$repo/build/logs
+mkdir -p "$logs"
+results=$logs/results.txt
+: >"$results"
+
+# Keep the protocol lines of a stage's output, print and record them.
+collect() {
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [[ $line =~ ^VSLICE-RESULT:\ (PASS|FAIL|SKIP)\  ]]; then
+			echo "$line"
+			echo "$line" >>"$results"
+		fi
+	done
+}
+result() { # STATUS NAME [REASON]
+	echo "VSLICE-RESULT: $1 $2${3:+: $3}" | collect
+}
+section() { echo "== $* ($(date +%T))" >&2; }
+
+stage_lint() {
+	section lint
+	local lint=tests/lint/run-lint.sh log=$logs/lint.log rc=0
+	if [[ ! -f $lint ]]; then
+		result SKIP lint "$lint does not exist"
+		return
+	fi
+	bash "$lint" >"$log" 2>&1 || rc=$?
+	collect <"$log"
+	if ((rc != 0)) && ! grep -q '^VSLICE-RESULT: FAIL lint/' "$results"; then
+		result FAIL lint/run "run-lint.sh exited $rc; see $log"
+	fi
+}
+
+stage_debian() {
+	section lab/debian
+	local kver
+	# The newest Debian 6.12 kernel, as the Makefile picks it.
+	kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' |
+		grep -E '^6\.12\.[0-9]+.*-amd64$' | sort -V | tail -n 1 || true)
+	if [[ -z $kver || ! -f /boot/vmlinuz-$kver || ! -d /lib/modules/$kver/build ]]; then
+		result FAIL lab/debian/kernel "no Debian 6.12 kernel with headers (run tests/lab/setup-deps.sh)"
+		return
+	fi
+	tests/lab/lab-stage.sh lab/debian "/boot/vmlinuz-$kver" "/lib/modules/$kver/build" \
+		--distro-modules | collect
+}
+
+stage_testkernel() {
+	section lab/testkernel
+	local builder=tests/kunit/build-test-kernel.sh log=$logs/lab/testkernel-build.log dir
+	if [[ ! -f $builder ]]; then
+		result SKIP lab/testkernel "$builder does not exist"
+		return
+	fi
+	mkdir -p "$(dirname "$log")"
+	echo "lab/testkernel: building or reusing the test kernel (log: $log)" >&2
+	# It prints the kernel's cache directory as its last line of stdout.
+	if ! dir=$(bash "$builder" 2>"$log" | tail -n 1) ||
+		[[ ! -f $dir/bzImage || ! -d $dir/build ]]; then
+		result FAIL lab/testkernel/kernel-build "build-test-kernel.sh failed; see $log"
+		return
+	fi
+	# That kernel has VFIO and friends built in: no distro modules.
+	tests/lab/lab-stage.sh lab/testkernel "$dir/bzImage" "$dir/build" | collect
+}
+
+start=$SECONDS
+stage_lint
+stage_debian
+stage_testkernel
+
+passed=$(grep -c '^VSLICE-RESULT: PASS ' "$results" || true)
+failed=$(grep -c '^VSLICE-RESULT: FAIL ' "$results" || true)
+skipped=$(grep -c '^VSLICE-RESULT: SKIP ' "$results" || true)
+echo "== done in $((SECONDS - start)) s; results: $results; logs: $logs/" >&2
+if ((failed > 0)); then
+	echo "failed (logs under $logs/):"
+	grep '^VSLICE-RESULT: FAIL ' "$results" | sed 's/^VSLICE-RESULT: FAIL /  /'
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
