@@ -15,11 +15,12 @@
 #
 # Exit status: 0 when the guest printed "VSLICE-DONE rc=0", 1 when it
 # printed another rc, 2 when it never got there (panic, hang, timeout).
-# The timeout (default $VSLICE_VM_TIMEOUT or 1800 s) kills QEMU.
+# The timeout (default $VSLICE_VM_TIMEOUT or 900 s; a full check run takes
+# a few minutes under TCG) kills QEMU.
 set -euo pipefail
 
 kernel='' initrd='' mode='' log='' klog='' kmsg_on_console=0 extra=''
-timeout=${VSLICE_VM_TIMEOUT:-1800}
+timeout=${VSLICE_VM_TIMEOUT:-900}
 while (($#)); do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
