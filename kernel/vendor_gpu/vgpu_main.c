@@ -111,24 +111,30 @@ static struct pci_driver vgpu_pci_driver = {
 	.remove = vgpu_remove,
 };
 
-/* Parse one "vendor:device[:subvendor[:subdevice[:class[:mask]]]]". */
-static int vgpu_parse_id(const char *id, struct pci_device_id *out)
+/*
+ * Parse one "vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]",
+ * every field hex; anything else, trailing characters included, is
+ * refused.
+ */
+static int vgpu_parse_id(char *id, struct pci_device_id *out)
 {
-	unsigned int vendor, device, subvendor = PCI_ANY_ID;
-	unsigned int subdevice = PCI_ANY_ID, class = 0, class_mask = 0;
-	char tail;
-	int n;
+	unsigned int field[6] = { 0, 0, PCI_ANY_ID, PCI_ANY_ID, 0, 0 };
+	unsigned int n = 0;
+	char *tok;
 
-	n = sscanf(id, "%x:%x:%x:%x:%x:%x%c", &vendor, &device, &subvendor,
-		   &subdevice, &class, &class_mask, &tail);
-	if (n < 2 || n > 6 || vendor > 0xffff || device > 0xffff)
+	while ((tok = strsep(&id, ":"))) {
+		if (n == ARRAY_SIZE(field) || kstrtouint(tok, 16, &field[n]))
+			return -EINVAL;
+		n++;
+	}
+	if (n < 2 || field[0] > 0xffff || field[1] > 0xffff)
 		return -EINVAL;
-	out->vendor = vendor;
-	out->device = device;
-	out->subvendor = subvendor;
-	out->subdevice = subdevice;
-	out->class = class;
-	out->class_mask = class_mask;
+	out->vendor = field[0];
+	out->device = field[1];
+	out->subvendor = field[2];
+	out->subdevice = field[3];
+	out->class = field[4];
+	out->class_mask = field[5];
 	return 0;
 }
 
@@ -139,10 +145,12 @@ static int vgpu_add_ids(void)
 
 	while ((id = strsep(&list, ","))) {
 		struct pci_device_id pid;
+		char copy[64];
 
 		if (!*id)
 			continue;
-		if (vgpu_parse_id(id, &pid)) {
+		if (strscpy(copy, id, sizeof(copy)) < 0 ||
+		    vgpu_parse_id(copy, &pid)) {
 			pr_err("vslice: ids: \"%s\" is not vendor:device[:subvendor[:subdevice[:class[:class_mask]]]] in hex\n",
 			       id);
 			return -EINVAL;

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Opening an mdev through the VFIO container/group flow, and what an
+# open device pins.
+SUITE=vfio
+. "$(dirname "$0")/lib.sh"
+
+check load load_stack
+u=$(new_uuid)
+check create create "$GPU0" s64 "$u"
+out=$(vfio-open "$u" 2>&1)
+case "$out" in
+*" pci "*"regions=9 irqs=5") pass open-get-info ;;
+*) fail open-get-info "$out" ;;
+esac
+
+# A second device in its own group opens independently.
+v=$(new_uuid)
+check create-second create "$GPU1" s16 "$v"
+check open-second vfio-open "$v"
+check own-groups test "$(readlink "$MDEVS/$u/iommu_group")" != "$(readlink "$MDEVS/$v/iommu_group")"
+
+# While open, the vendor module is pinned (the VFIO core pins only the
+# bus driver), so it cannot be unloaded under a VM.
+vfio-open --hold "$u" > /tmp/hold.out 2>&1 &
+holder=$!
+i=0
+while ! grep -q holding /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check hold-open grep -q holding /tmp/hold.out
+check vendor-refcount test "$(cat /sys/module/vslice_gpu/refcnt)" -ge 1
+if rmmod vslice_gpu 2>/dev/null; then
+	fail vendor-pinned-while-open "rmmod succeeded"
+else
+	pass vendor-pinned-while-open
+fi
+check busdrv-pinned-while-open sh -c '! rmmod vslice_vfio_mdev 2>/dev/null'
+
+kill "$holder"
+wait "$holder"
+expect vendor-unpinned-after-close 0 "$(cat /sys/module/vslice_gpu/refcnt)"
+
+# Removing a device that is not open is immediate; unloading the vendor
+# driver removes the instances that are left.
+check remove remove "$u"
+check rmmod-with-instances rmmod vslice_gpu
+check instances-removed-by-rmmod test ! -e "$MDEVS/$v"
+check unload unload_stack

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-open: open an mdev the way QEMU does on a kernel without iommufd
+ * (container, group, SET_IOMMU, GET_DEVICE_FD) and print what
+ * VFIO_DEVICE_GET_INFO answers.
+ *
+ * usage: vfio-open [--hold] UUID
+ * --hold keeps the device open until SIGTERM/SIGINT, after printing
+ * "holding", so that tests can act on an open device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/vfio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "vfio-open: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	char link[PATH_MAX], path[PATH_MAX], *group;
+	int hold = 0, container, groupfd, device;
+	const char *uuid;
+	ssize_t n;
+
+	if (argc == 3 && !strcmp(argv[1], "--hold"))
+		hold = 1;
+	else if (argc != 2) {
+		fprintf(stderr, "usage: %s [--hold] UUID\n", argv[0]);
+		return 2;
+	}
+	uuid = argv[argc - 1];
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
+		 uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail(path);
+	link[n] = '\0';
+	group = strrchr(link, '/') + 1;
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		return fail("/dev/vfio/vfio");
+	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		return fail("VFIO_GET_API_VERSION");
+	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
+		return fail("VFIO_CHECK_EXTENSION(TYPE1v2)");
+
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+	groupfd = open(path, O_RDWR);
+	if (groupfd < 0)
+		return fail(path);
+	if (ioctl(groupfd, VFIO_GROUP_GET_STATUS, &status))
+		return fail("VFIO_GROUP_GET_STATUS");
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		return fail("group not viable");
+	}
+	if (ioctl(groupfd, VFIO_GROUP_SET_CONTAINER, &container))
+		return fail("VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return fail("VFIO_SET_IOMMU");
+
+	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (device < 0)
+		return fail("VFIO_GROUP_GET_DEVICE_FD");
+	if (ioctl(device, VFIO_DEVICE_GET_INFO, &info))
+		return fail("VFIO_DEVICE_GET_INFO");
+
+	printf("group=%s flags=0x%x%s%s regions=%u irqs=%u\n", group,
+	       info.flags,
+	       info.flags & VFIO_DEVICE_FLAGS_PCI ? " pci" : "",
+	       info.flags & VFIO_DEVICE_FLAGS_RESET ? " reset" : "",
+	       info.num_regions, info.num_irqs);
+
+	if (hold) {
+		signal(SIGTERM, on_signal);
+		signal(SIGINT, on_signal);
+		printf("holding\n");
+		fflush(stdout);
+		while (!stop)
+			pause();
+	}
+	close(device);
+	close(groupfd);
+	close(container);
+	return 0;
+}
