@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for the VRAM slice allocator.
+ */
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <vslice/kunit_compat.h>
+
+#include "slice_alloc.h"
+
+static struct vs_pool *new_pool(struct kunit *test, u32 units)
+{
+	struct vs_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_ASSERT_EQ(test, vs_pool_init(pool, units), 0);
+	return pool;
+}
+
+static void slice_init_bounds(struct kunit *test)
+{
+	struct vs_pool pool;
+
+	KUNIT_EXPECT_EQ(test, vs_pool_init(&pool, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_init(&pool, VS_POOL_MAX_UNITS + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_init(&pool, VS_POOL_MAX_UNITS), 0);
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(&pool, 1), (u32)VS_POOL_MAX_UNITS);
+	KUNIT_EXPECT_EQ(test, vs_pool_used(&pool), 0U);
+}
+
+static void slice_alloc_rejects_bad_sizes(struct kunit *test)
+{
+	struct vs_pool *pool = new_pool(test, 256);
+	u32 first = 12345;
+
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 0, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 3, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 48, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 512, &first), -EINVAL);
+	KUNIT_EXPECT_EQ(test, first, 12345U);
+	KUNIT_EXPECT_EQ(test, vs_pool_used(pool), 0U);
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 3), 0U);
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 512), 0U);
+}
+
+static void slice_alloc_natural_alignment(struct kunit *test)
+{
+	struct vs_pool *pool = new_pool(test, 256);
+	u32 sizes[] = { 16, 64, 32, 16, 128 };
+	u32 first, i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, sizes[i], &first), 0);
+		KUNIT_EXPECT_EQ_MSG(test, first % sizes[i], 0U, "size %u", sizes[i]);
+	}
+	KUNIT_EXPECT_EQ(test, vs_pool_used(pool), 256U);
+}
+
+static void slice_best_fit_keeps_large_blocks(struct kunit *test)
+{
+	struct vs_pool *pool = new_pool(test, 256);
+	u32 a, b, c, d;
+
+	/* The lab's mixed sequence: s64, s16, s32, s128 on 256 units. */
+	KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 64, &a), 0);
+	KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 16, &b), 0);
+	KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 32, &c), 0);
+	KUNIT_EXPECT_EQ(test, a, 0U);
+	KUNIT_EXPECT_EQ(test, b, 64U);
+	KUNIT_EXPECT_EQ(test, c, 96U);
+	/* The upper half stayed whole. */
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 128), 1U);
+	KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 128, &d), 0);
+	KUNIT_EXPECT_EQ(test, d, 128U);
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 16), 1U);
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 32), 0U);
+}
+
+static void slice_full_pool_is_enospc_and_unchanged(struct kunit *test)
+{
+	struct vs_pool *pool = new_pool(test, 128);
+	struct vs_pool before;
+	u32 first, i;
+
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 16, &first), 0);
+	before = *pool;
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 16, &first), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vs_pool_alloc(pool, 1, &first), -ENOSPC);
+	KUNIT_EXPECT_MEMEQ(test, &before, pool, sizeof(before));
+	KUNIT_EXPECT_EQ(test, vs_pool_count_free(pool, 1), 0U);
+}
+
+static void slice_free_validates(struct kunit *test)
+{
+	struct vs_pool *pool = new_pool(test, 64);
+	struct vs_pool before;
+	u32 first;
+
+	KUNIT_ASSERT_EQ(test, vs_pool_alloc(pool, 16, &first), 0);
+	before = *pool;
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, first + 1, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, first, 12), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, first, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, 48, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, 64, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, 0xfffffff0, 16), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, &before, pool, sizeof(before));
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, first, 16), 0);
+	KUNIT_EXPECT_EQ(test, vs_pool_free(pool, first, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vs_pool_used(pool), 0U);
+}
+
+/* Independent count: how many allocations of @units succeed on a copy. */
+static u32 count_by_allocating(const struct vs_pool *pool,
+			       struct vs_pool *scratch, u32 units)
+{
+	u32 first, n = 0;
+
+	*scratch = *pool;
+	while (!vs_pool_alloc(scratch, units, &first))
+		n++;
+	return n;
+}
+
+static void slice_count_is_exact_under_churn(struct kunit *test)
+{
+	static const u32 sizes[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
+	struct vs_pool *pool = new_pool(test, 256);
+	struct vs_pool *scratch = new_pool(test, 256);
+	struct live_slice { u32 first, units; } *live;
+	struct rnd_state rnd;
+	u32 nr_live = 0, step, i;
+
+	live = kunit_kcalloc(test, 256, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+
+	prandom_seed_state(&rnd, 42);
+	for (step = 0; step < 400; step++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		if (nr_live && (r & 1)) {
+			u32 k = (r >> 1) % nr_live;
+
+			KUNIT_ASSERT_EQ(test, vs_pool_free(pool, live[k].first, live[k].units), 0);
+			live[k] = live[--nr_live];
+		} else {
+			u32 units = sizes[(r >> 1) % 6];
+			u32 first;
+
+			if (!vs_pool_alloc(pool, units, &first)) {
+				KUNIT_ASSERT_EQ(test, first % units, 0U);
+				live[nr_live].first = first;
+				live[nr_live++].units = units;
+			}
+		}
+		for (i = 0; i < ARRAY_SIZE(sizes); i++)
+			KUNIT_ASSERT_EQ_MSG(test, vs_pool_count_free(pool, sizes[i]),
+					    count_by_allocating(pool, scratch, sizes[i]),
+					    "step %u size %u", step, sizes[i]);
+	}
+}
+
+static struct kunit_case slice_alloc_cases[] = {
+	KUNIT_CASE(slice_init_bounds),
+	KUNIT_CASE(slice_alloc_rejects_bad_sizes),
+	KUNIT_CASE(slice_alloc_natural_alignment),
+	KUNIT_CASE(slice_best_fit_keeps_large_blocks),
+	KUNIT_CASE(slice_full_pool_is_enospc_and_unchanged),
+	KUNIT_CASE(slice_free_validates),
+	KUNIT_CASE(slice_count_is_exact_under_churn),
+	{}
+};
+
+static struct kunit_suite slice_alloc_suite = {
+	.name = "vslice_slice_alloc",
+	.test_cases = slice_alloc_cases,
+};
+
+kunit_test_suite(slice_alloc_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for the vslice VRAM slice allocator");
+VSLICE_IMPORT_KUNIT_NS();
