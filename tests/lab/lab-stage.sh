@@ -75,7 +75,7 @@ guest=$(awk '/^VSLICE-DMESG-BEGIN$/ { exit }
 
 done_line=$(grep -a '^VSLICE-DONE rc=' "$text" | tail -n 1 || true)
 if [[ -z $done_line ]]; then
-	why=$(tail -n 1 "$logs/run-vm.log" 2>/dev/null || true)
+	why=$(grep -m 1 '^run-vm: ' "$logs/run-vm.log" 2>/dev/null || true)
 	result FAIL boot "no VSLICE-DONE (${why#run-vm: }); see $console and $klog"
 else
 	result PASS boot
