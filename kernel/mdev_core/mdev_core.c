@@ -49,6 +49,14 @@ void mdev_parent_put(struct mdev_parent *parent)
 	kref_put(&parent->ref, mdev_parent_release);
 }
 
+/* mdevctl's udev rule starts defined devices on MDEV_STATE=registered. */
+static void mdev_parent_uevent(struct device *dev, const char *state)
+{
+	char *envp[2] = { (char *)state, NULL };
+
+	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
+}
+
 static bool mdev_parent_ops_valid(const struct mdev_parent_ops *ops)
 {
 	return ops && ops->device_api && ops->get_available && ops->create &&
@@ -113,7 +121,6 @@ vslice_mdev_register_parent(struct device *dev,
 			    const struct mdev_type_desc *types,
 			    unsigned int nr_types, void *driver_data)
 {
-	char *env[] = { "MDEV_STATE=registered", NULL };
 	struct mdev_parent *parent;
 	int ret;
 
@@ -146,7 +153,7 @@ vslice_mdev_register_parent(struct device *dev,
 	if (ret)
 		goto err_types;
 
-	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, env);
+	mdev_parent_uevent(dev, "MDEV_STATE=registered");
 	return parent;
 
 err_types:
@@ -211,7 +218,6 @@ static int mdev_remove_child(struct device *dev, void *data)
  */
 void vslice_mdev_unregister_parent(struct mdev_parent *parent)
 {
-	char *env[] = { "MDEV_STATE=unregistered", NULL };
 	struct device *dev = parent->dev;
 
 	down_write(&parent->unreg_sem);
@@ -220,7 +226,7 @@ void vslice_mdev_unregister_parent(struct mdev_parent *parent)
 	mdev_types_remove(parent);
 	up_write(&parent->unreg_sem);
 
-	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, env);
+	mdev_parent_uevent(dev, "MDEV_STATE=unregistered");
 	mdev_parent_list_del(parent);
 	mdev_parent_put(parent);
 }
@@ -270,8 +276,7 @@ static int mdev_bind_driver(struct mdev_device *mdev)
  * room, from the parent driver), -ENODEV (the parent is going away, or
  * no bus driver), or another -errno.  On failure nothing is left behind.
  */
-int mdev_device_create(struct mdev_type *type,
-					const u8 uuid[16])
+int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 {
 	struct mdev_parent *parent = type->parent;
 	struct mdev_device *mdev, *tmp;

@@ -8,15 +8,6 @@
  * case hex, optionally followed by one newline (what "echo" adds).
  * Anything else, including a NUL inside the string, is -EINVAL.
  */
-#ifdef __KERNEL__
-#include <linux/errno.h>
-#include <linux/export.h>
-#include <kunit/visibility.h>
-#else
-#include <errno.h>
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
-#endif
-
 #include "mdev_uuid.h"
 
 #define UUID_TEXT_LEN 36

@@ -7,13 +7,7 @@
 #ifndef VSLICE_MDEV_UUID_H
 #define VSLICE_MDEV_UUID_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-#endif
+#include <vslice/pure_env.h>
 
 int mdev_uuid_parse(const char *buf, size_t count, u8 uuid[16]);
 

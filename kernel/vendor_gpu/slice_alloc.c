@@ -10,17 +10,6 @@
  * sits in the smallest free buddy region (best fit), lowest address
  * first.
  */
-#ifdef __KERNEL__
-#include <linux/errno.h>
-#include <linux/export.h>
-#include <linux/string.h>
-#include <kunit/visibility.h>
-#else
-#include <errno.h>
-#include <string.h>
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
-#endif
-
 #include "slice_alloc.h"
 
 static bool unit_used(const struct vs_pool *pool, u32 unit)

@@ -7,14 +7,7 @@
 #ifndef VSLICE_SLICE_ALLOC_H
 #define VSLICE_SLICE_ALLOC_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stdbool.h>
-#include <stdint.h>
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include <vslice/pure_env.h>
 
 /* 4096 units: 4 GiB of VRAM in 1 MiB units. */
 #define VS_POOL_MAX_UNITS 4096

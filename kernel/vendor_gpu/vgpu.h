@@ -51,7 +51,7 @@ struct vgpu_device {
 	void __iomem *vram;
 	phys_addr_t vram_phys;
 	resource_size_t vram_size;
-	struct mutex lock;
+	struct mutex lock;	/* protects pool; never held across calls out */
 	struct vs_pool pool;
 	struct mdev_parent *parent;
 };

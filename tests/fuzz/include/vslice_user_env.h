@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What kernel/include/vslice/pure_env.h provides, for userspace builds of
+ * the pure-logic files.
+ */
+#ifndef VSLICE_USER_ENV_H
+#define VSLICE_USER_ENV_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
+
+#endif /* VSLICE_USER_ENV_H */

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The fuzz stage: build each libFuzzer target in this directory from the
+# same pure-logic sources the kernel modules use, run it for a bounded
+# time (VSLICE_FUZZ_SECONDS, default 30) with ASan and UBSan, and print
+# one result line per target.  Crashes are kept under build/fuzz/.
+#
+#   run-fuzz.sh [SECONDS]
+#
+# Packages: clang-14 and libclang-rt-14-dev (tests/lab/setup-deps.sh).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+secs=${1:-${VSLICE_FUZZ_SECONDS:-30}}
+out=$repo/build/fuzz
+mkdir -p "$out"
+
+# target: the pure sources it compiles, and their include directory.
+declare -A sources=(
+	[fuzz_uuid]="kernel/mdev_core/mdev_uuid.c"
+	[fuzz_slice]="kernel/vendor_gpu/slice_alloc.c"
+)
+# Longest input: a UUID and some; a few hundred allocator operations.
+declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300)
+
+for target in "${!sources[@]}"; do
+	src=${sources[$target]}
+	name=fuzz/$target
+	bin=$out/$target
+	if ! clang-14 -g -O1 -std=gnu11 -Wall -Wextra -Werror \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I"$repo/tests/fuzz/include" -I"$repo/kernel/include" \
+		-I"$repo/$(dirname "$src")" \
+		-o "$bin" "$repo/tests/fuzz/$target.c" "$repo/$src" \
+		>"$out/$target.build.log" 2>&1; then
+		echo "VSLICE-RESULT: FAIL $name: build failed, see $out/$target.build.log"
+		continue
+	fi
+	mkdir -p "$out/$target.corpus" "$out/$target.crashes"
+	if "$bin" -max_total_time="$secs" -max_len="${max_len[$target]}" -timeout=10 \
+		-artifact_prefix="$out/$target.crashes/" "$out/$target.corpus" \
+		>"$out/$target.log" 2>&1; then
+		runs=$(grep -o 'Done [0-9]* runs' "$out/$target.log" | grep -o '[0-9]*' || echo '?')
+		echo "$name: $runs runs in ${secs}s" >&2
+		echo "VSLICE-RESULT: PASS $name"
+	else
+		echo "VSLICE-RESULT: FAIL $name: crash, see $out/$target.log and $out/$target.crashes/"
+	fi
+done
