@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <kunit/visibility.h>
 
 #include "mdev_private.h"
@@ -34,6 +35,24 @@ struct mdev_parent_entry {
 static LIST_HEAD(parent_list);
 
 static struct class_compat *mdev_bus_compat_class;
+
+/*
+ * Types and mdevs are released by this module's code, possibly well after
+ * their last user let go (DEBUG_KOBJECT_RELEASE delays releases by
+ * seconds).  Module exit waits until none is left.
+ */
+static atomic_t mdev_objects = ATOMIC_INIT(0);
+
+void mdev_object_get(void)
+{
+	atomic_inc(&mdev_objects);
+}
+
+void mdev_object_put(void)
+{
+	if (atomic_dec_and_test(&mdev_objects))
+		wake_up_var(&mdev_objects);
+}
 
 static void mdev_parent_release(struct kref *ref)
 {
@@ -306,6 +325,7 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 	memcpy(mdev->uuid, uuid, sizeof(mdev->uuid));
 	list_add(&mdev->next, &mdev_list);
 	mutex_unlock(&mdev_list_lock);
+	mdev_object_get();
 
 	/* From device_initialize() on, the release frees mdev. */
 	kobject_get(&type->kobj);
@@ -446,6 +466,7 @@ static int __init mdev_init(void)
 
 static void __exit mdev_exit(void)
 {
+	wait_var_event(&mdev_objects, !atomic_read(&mdev_objects));
 	class_compat_unregister(mdev_bus_compat_class);
 	mdev_bus_unregister();
 }

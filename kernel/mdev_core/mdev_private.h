@@ -26,6 +26,8 @@ int mdev_device_links_add(struct mdev_device *mdev);
 void mdev_device_links_remove(struct mdev_device *mdev);
 
 void mdev_parent_put(struct mdev_parent *parent);
+void mdev_object_get(void);
+void mdev_object_put(void);
 int mdev_device_create(struct mdev_type *type, const u8 uuid[16]);
 int mdev_device_remove(struct mdev_device *mdev);
 

@@ -139,6 +139,7 @@ static void mdev_type_release(struct kobject *kobj)
 	kfree(type->pretty_name);
 	mdev_parent_put(type->parent);
 	kfree(type);
+	mdev_object_put();
 }
 
 static const struct kobj_type mdev_type_ktype = {
@@ -190,6 +191,7 @@ static struct mdev_type *mdev_type_add(struct mdev_parent *parent,
 	type->driver_data = desc->driver_data;
 	type->parent = parent;
 	kref_get(&parent->ref);
+	mdev_object_get();
 
 	/* From here on the kobject release frees the type and its strings. */
 	type->kobj.kset = parent->types_kset;
@@ -307,6 +309,7 @@ static void mdev_device_release(struct device *dev)
 
 	kobject_put(&mdev->type->kobj);
 	kfree(mdev);
+	mdev_object_put();
 }
 
 const struct device_type mdev_device_type = {

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vfio.h>
+#include <linux/wait_bit.h>
 #include <vslice/mdev.h>
 
 /**
@@ -22,6 +23,20 @@ struct vfio_mdev_device {
 	struct vfio_device vdev;
 	struct mdev_device *mdev;
 };
+
+/*
+ * The VFIO core calls ->release when the last reference to a VFIO device
+ * goes, which may be after the device was unregistered and late
+ * (DEBUG_KOBJECT_RELEASE); the ops live in this module, so module exit
+ * waits until every device was released.
+ */
+static atomic_t vfio_mdev_devices = ATOMIC_INIT(0);
+
+static void vfio_mdev_release(struct vfio_device *vdev)
+{
+	if (atomic_dec_and_test(&vfio_mdev_devices))
+		wake_up_var(&vfio_mdev_devices);
+}
 
 static struct mdev_device *vdev_to_mdev(struct vfio_device *vdev)
 {
@@ -124,6 +139,7 @@ static void vfio_mdev_dma_unmap(struct vfio_device *vdev, u64 iova,
 
 static const struct vfio_device_ops vfio_mdev_dev_ops = {
 	.name = "vfio-mdev",
+	.release = vfio_mdev_release,
 	.open_device = vfio_mdev_open_device,
 	.close_device = vfio_mdev_close_device,
 	.read = vfio_mdev_read,
@@ -148,10 +164,13 @@ static int vfio_mdev_probe(struct mdev_device *mdev)
 	struct vfio_mdev_device *vmdev;
 	int ret;
 
+	atomic_inc(&vfio_mdev_devices);
 	vmdev = vfio_alloc_device(vfio_mdev_device, vdev, mdev_dev(mdev),
 				  &vfio_mdev_dev_ops);
-	if (IS_ERR(vmdev))
+	if (IS_ERR(vmdev)) {
+		vfio_mdev_release(NULL);
 		return PTR_ERR(vmdev);
+	}
 	vmdev->mdev = mdev;
 
 	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
@@ -193,6 +212,7 @@ static int __init vfio_mdev_init(void)
 static void __exit vfio_mdev_exit(void)
 {
 	vslice_mdev_unregister_driver(&vfio_mdev_driver);
+	wait_var_event(&vfio_mdev_devices, !atomic_read(&vfio_mdev_devices));
 }
 
 module_init(vfio_mdev_init);
