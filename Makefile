@@ -20,7 +20,7 @@ INSTALL_MOD_DIR ?= updates
 
 KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 
-.PHONY: all modules install modules_install clean deps demo check lint
+.PHONY: all modules install modules_install clean deps demo check lint lab-shell
 
 all: modules
 
@@ -57,5 +57,8 @@ check: deps
 
 lint: deps
 	tests/lint/run-lint.sh
+
+lab-shell: deps
+	tests/lab/shell.sh
 
 FORCE:
