@@ -16,6 +16,7 @@ for f in "$@"; do
 		--no-summary --terse --show-types -f "$f" 2>&1); then
 		echo "VSLICE-RESULT: PASS lint/checkpatch/$f"
 	else
+		# shellcheck disable=SC2001 # indent every line of the report
 		echo "$out" | sed 's/^/  /' >&2
 		n=$(echo "$out" | grep -c ': \(ERROR\|WARNING\|CHECK\):' || true)
 		first=$(echo "$out" | grep -m1 ': \(ERROR\|WARNING\|CHECK\):' || echo "$out" | head -n 1)

@@ -17,6 +17,7 @@ for f in "$@"; do
 	if [ -z "$out" ]; then
 		echo "VSLICE-RESULT: PASS lint/kernel-doc/$f"
 	else
+		# shellcheck disable=SC2001 # indent every line of the report
 		echo "$out" | sed 's/^/  /' >&2
 		n=$(echo "$out" | wc -l)
 		first=$(echo "$out" | head -n 1)
