@@ -10,10 +10,24 @@
 #include <vslice/mdev.h>
 
 #include "slice_alloc.h"
+#include "vgpu_cfg.h"
 
 #define VGPU_DRIVER_NAME "vslice"
 /* Slices are carved in 1 MiB units. */
 #define VGPU_UNIT_SHIFT 20
+
+/* What the guest sees: a bochs-display, so that bochs-drm binds. */
+#define VGPU_PCI_VENDOR 0x1234
+#define VGPU_PCI_DEVICE 0x1111
+/* Subsystem: vslice, and the type's index in the type table. */
+#define VGPU_SUBSYS_VENDOR 0x1234
+#define VGPU_SUBSYS_DEVICE_BASE 0x5600
+#define VGPU_MMIO_BAR_SIZE 4096
+
+/* Region offsets in the device fd, as vfio-pci lays them out. */
+#define VGPU_REGION_SHIFT 40
+#define VGPU_REGION_OFFSET(index) ((u64)(index) << VGPU_REGION_SHIFT)
+#define VGPU_REGION_MASK (VGPU_REGION_OFFSET(1) - 1)
 
 /**
  * struct vgpu_type - a vGPU type of the built-in table
@@ -62,12 +76,16 @@ struct vgpu_device {
  * @type: its type
  * @first_unit: first VRAM unit of its slice
  * @units: slice size in units
+ * @lock: serialises accesses to @cfg from concurrent device fd users
+ * @cfg: the emulated PCI configuration space
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
 	const struct vgpu_type *type;
 	u32 first_unit;
 	u32 units;
+	struct mutex lock;	/* protects cfg */
+	struct vgpu_cfg cfg;
 };
 
 int vgpu_parent_register(struct vgpu_device *gpu);

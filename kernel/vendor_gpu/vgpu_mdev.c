@@ -43,6 +43,12 @@ static int vgpu_create(struct mdev_device *mdev)
 {
 	struct vgpu_device *gpu = mdev_parent_drvdata(mdev_parent_of(mdev));
 	const struct vgpu_type *type = mdev_type_drvdata(mdev->type);
+	struct vgpu_cfg_ids ids = {
+		.vendor = VGPU_PCI_VENDOR,
+		.device = VGPU_PCI_DEVICE,
+		.subsystem_vendor = VGPU_SUBSYS_VENDOR,
+		.class = 0x030000,
+	};
 	struct vgpu_instance *inst;
 	int ret;
 
@@ -52,11 +58,21 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->gpu = gpu;
 	inst->type = type;
 	inst->units = vgpu_type_units(type);
+	mutex_init(&inst->lock);
+	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + (type - vgpu_builtin_types);
+	ret = vgpu_cfg_init(&inst->cfg, &ids, inst->units << VGPU_UNIT_SHIFT,
+			    VGPU_MMIO_BAR_SIZE);
+	if (ret) {
+		mutex_destroy(&inst->lock);
+		kfree(inst);
+		return ret;
+	}
 
 	mutex_lock(&gpu->lock);
 	ret = vs_pool_alloc(&gpu->pool, inst->units, &inst->first_unit);
 	mutex_unlock(&gpu->lock);
 	if (ret) {
+		mutex_destroy(&inst->lock);
 		kfree(inst);
 		return ret;
 	}
@@ -77,7 +93,119 @@ static void vgpu_remove(struct mdev_device *mdev)
 	WARN_ON(vs_pool_free(&gpu->pool, inst->first_unit, inst->units));
 	mutex_unlock(&gpu->lock);
 	mdev_set_drvdata(mdev, NULL);
+	mutex_destroy(&inst->lock);
 	kfree(inst);
+}
+
+/* The largest naturally aligned access, as a CPU would split it. */
+static u32 vgpu_cfg_chunk(loff_t pos, size_t count)
+{
+	if (count >= 4 && !(pos % 4))
+		return 4;
+	if (count >= 2 && !(pos % 2))
+		return 2;
+	return 1;
+}
+
+static ssize_t vgpu_cfg_rw(struct vgpu_instance *inst, char __user *buf,
+			   size_t count, loff_t pos, bool write)
+{
+	size_t done = 0;
+	int ret = 0;
+
+	if (pos >= VGPU_CFG_SIZE || count > VGPU_CFG_SIZE - pos)
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	while (done < count) {
+		u32 len = vgpu_cfg_chunk(pos + done, count - done);
+		__le32 raw = 0;
+		u32 val;
+
+		if (write) {
+			if (copy_from_user(&raw, buf + done, len)) {
+				ret = -EFAULT;
+				break;
+			}
+			ret = vgpu_cfg_write(&inst->cfg, pos + done, len,
+					     le32_to_cpu(raw));
+		} else {
+			ret = vgpu_cfg_read(&inst->cfg, pos + done, len, &val);
+			raw = cpu_to_le32(val);
+			if (!ret && copy_to_user(buf + done, &raw, len))
+				ret = -EFAULT;
+		}
+		if (ret)
+			break;
+		done += len;
+	}
+	mutex_unlock(&inst->lock);
+	return ret ? ret : count;
+}
+
+static ssize_t vgpu_rw(struct mdev_device *mdev, char __user *buf,
+		       size_t count, loff_t *ppos, bool write)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+	unsigned int index = *ppos >> VGPU_REGION_SHIFT;
+	loff_t pos = *ppos & VGPU_REGION_MASK;
+	ssize_t ret;
+
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		ret = vgpu_cfg_rw(inst, buf, count, pos, write);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static ssize_t vgpu_read(struct mdev_device *mdev, char __user *buf,
+			 size_t count, loff_t *ppos)
+{
+	return vgpu_rw(mdev, buf, count, ppos, false);
+}
+
+static ssize_t vgpu_write(struct mdev_device *mdev, const char __user *buf,
+			  size_t count, loff_t *ppos)
+{
+	return vgpu_rw(mdev, (char __user *)buf, count, ppos, true);
+}
+
+static long vgpu_ioctl_get_region_info(unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	if (info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+
+	/* Regions that do not exist (yet) answer with size 0. */
+	info.flags = 0;
+	info.size = 0;
+	info.cap_offset = 0;
+	info.offset = VGPU_REGION_OFFSET(info.index);
+	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		info.size = VGPU_CFG_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+	}
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long vgpu_ioctl_reset(struct vgpu_instance *inst)
+{
+	mutex_lock(&inst->lock);
+	vgpu_cfg_reset(&inst->cfg);
+	mutex_unlock(&inst->lock);
+	return 0;
 }
 
 static long vgpu_ioctl_get_info(unsigned long arg)
@@ -90,7 +218,7 @@ static long vgpu_ioctl_get_info(unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 
-	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
@@ -102,6 +230,10 @@ static long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return vgpu_ioctl_get_info(arg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vgpu_ioctl_get_region_info(arg);
+	case VFIO_DEVICE_RESET:
+		return vgpu_ioctl_reset(mdev_get_drvdata(mdev));
 	default:
 		return -ENOTTY;
 	}
@@ -114,6 +246,8 @@ static const struct mdev_parent_ops vgpu_parent_ops = {
 	.show_description = vgpu_show_description,
 	.create = vgpu_create,
 	.remove = vgpu_remove,
+	.read = vgpu_read,
+	.write = vgpu_write,
 	.ioctl = vgpu_ioctl,
 };
 

@@ -10,14 +10,24 @@ u=$(new_uuid)
 check create create "$GPU0" s64 "$u"
 out=$(vfio-open "$u" 2>&1)
 case "$out" in
-*" pci "*"regions=9 irqs=5") pass open-get-info ;;
+*" pci reset regions=9 irqs=5") pass open-get-info ;;
 *) fail open-get-info "$out" ;;
+esac
+# Config space through the device fd: what bochs-drm binds to, a VGA
+# class, and BAR0 sized to the slice.
+case "$out" in
+*"config=1234:1111 class=030000 bar0_size=64 MiB config_size=256"*) pass config-region ;;
+*) fail config-region "$out" ;;
 esac
 
 # A second device in its own group opens independently.
 v=$(new_uuid)
 check create-second create "$GPU1" s16 "$v"
-check open-second vfio-open "$v"
+out=$(vfio-open "$v" 2>&1)
+case "$out" in
+*"bar0_size=16 MiB"*) pass open-second-bar0-is-its-slice ;;
+*) fail open-second-bar0-is-its-slice "$out" ;;
+esac
 check own-groups test "$(readlink "$MDEVS/$u/iommu_group")" != "$(readlink "$MDEVS/$v/iommu_group")"
 
 # While open, the vendor module is pinned (the VFIO core pins only the

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <linux/vfio.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,33 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "vfio-open: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+/*
+ * Read the identity through the config region and size BAR0 the way a
+ * guest's BIOS does (write all ones, read back, restore), via the fd.
+ */
+static int config_report(int device)
+{
+	struct vfio_region_info reg = {
+		.argsz = sizeof(reg),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	uint32_t id, class, bar0, ones = 0xffffffff, size;
+
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &reg))
+		return fail("VFIO_DEVICE_GET_REGION_INFO(config)");
+	if (pread(device, &id, 4, reg.offset) != 4 ||
+	    pread(device, &class, 4, reg.offset + 8) != 4 ||
+	    pread(device, &bar0, 4, reg.offset + 0x10) != 4 ||
+	    pwrite(device, &ones, 4, reg.offset + 0x10) != 4 ||
+	    pread(device, &size, 4, reg.offset + 0x10) != 4 ||
+	    pwrite(device, &bar0, 4, reg.offset + 0x10) != 4)
+		return fail("config region access");
+	printf("config=%04x:%04x class=%06x bar0_size=%u MiB config_size=%llu\n",
+	       id & 0xffff, id >> 16, class >> 8, (~(size & ~0xfU) + 1) >> 20,
+	       (unsigned long long)reg.size);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -86,6 +114,9 @@ int main(int argc, char **argv)
 		return fail("VFIO_GROUP_GET_DEVICE_FD");
 	if (ioctl(device, VFIO_DEVICE_GET_INFO, &info))
 		return fail("VFIO_DEVICE_GET_INFO");
+
+	if (config_report(device))
+		return 1;
 
 	printf("group=%s flags=0x%x%s%s regions=%u irqs=%u\n", group,
 	       info.flags,

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Emulated PCI configuration space of a vGPU.  Pure logic (no locking,
+ * no allocation): the caller serialises accesses.  Compiles in the
+ * kernel and in userspace.
+ */
+#ifndef VSLICE_VGPU_CFG_H
+#define VSLICE_VGPU_CFG_H
+
+#include <vslice/pure_env.h>
+
+#define VGPU_CFG_SIZE 256
+
+/* Where the capabilities sit. */
+#define VGPU_CFG_CAP_PM 0x40
+#define VGPU_CFG_CAP_MSI 0x48
+
+/**
+ * struct vgpu_cfg_ids - what identifies the emulated function
+ * @vendor: PCI vendor ID
+ * @device: PCI device ID
+ * @subsystem_vendor: subsystem vendor ID
+ * @subsystem_device: subsystem device ID
+ * @revision: revision ID
+ * @class: class code, 24 bits (0x030000 for VGA-compatible display)
+ */
+struct vgpu_cfg_ids {
+	u16 vendor;
+	u16 device;
+	u16 subsystem_vendor;
+	u16 subsystem_device;
+	u8 revision;
+	u32 class;
+};
+
+/**
+ * struct vgpu_cfg - the state of one function's configuration space
+ * @regs: current contents, little endian as on the bus
+ * @wmask: bits a write may change
+ * @w1cmask: bits a write of 1 clears
+ * @reset: contents at power-on, for reset
+ */
+struct vgpu_cfg {
+	u8 regs[VGPU_CFG_SIZE];
+	u8 wmask[VGPU_CFG_SIZE];
+	u8 w1cmask[VGPU_CFG_SIZE];
+	u8 reset[VGPU_CFG_SIZE];
+};
+
+int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
+		  u32 bar0_size, u32 bar2_size);
+void vgpu_cfg_reset(struct vgpu_cfg *cfg);
+int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val);
+int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val);
+u32 vgpu_cfg_bar(const struct vgpu_cfg *cfg, unsigned int bar);
+
+#endif /* VSLICE_VGPU_CFG_H */

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for the emulated PCI configuration space.
+ */
+#include <kunit/test.h>
+#include <linux/pci_regs.h>
+#include <linux/slab.h>
+
+#include "vgpu_cfg.h"
+
+static const struct vgpu_cfg_ids ids = {
+	.vendor = 0x1234, .device = 0x1111,
+	.subsystem_vendor = 0x1234, .subsystem_device = 0x5602,
+	.revision = 2, .class = 0x030000,
+};
+
+#define SZ_64M_ (64U << 20)
+
+static struct vgpu_cfg *new_cfg(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_EQ(test, vgpu_cfg_init(cfg, &ids, SZ_64M_, 4096), 0);
+	return cfg;
+}
+
+static u32 rd(struct kunit *test, struct vgpu_cfg *cfg, u32 off, u32 len)
+{
+	u32 v = 0xdeadbeef;
+
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, off, len, &v), 0);
+	return v;
+}
+
+static void cfg_identity(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_VENDOR_ID, 4), 0x11111234U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_CLASS_REVISION, 4), 0x03000002U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_SUBSYSTEM_VENDOR_ID, 4), 0x56021234U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_HEADER_TYPE, 1), 0U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_INTERRUPT_PIN, 1), 1U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST,
+			(u32)PCI_STATUS_CAP_LIST);
+}
+
+static void cfg_identity_is_read_only(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 off;
+
+	for (off = 0; off < 0x10; off += 4)
+		KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, off, 4, 0xffffffff), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_SUBSYSTEM_VENDOR_ID, 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_INTERRUPT_PIN, 1, 4), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_VENDOR_ID, 4), 0x11111234U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_CLASS_REVISION, 4), 0x03000002U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_SUBSYSTEM_VENDOR_ID, 4), 0x56021234U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_INTERRUPT_PIN, 1), 1U);
+	/* Command: only the implemented bits stick. */
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_COMMAND, 2),
+			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			      PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
+			      PCI_COMMAND_INTX_DISABLE));
+}
+
+static void cfg_status_is_write_one_to_clear(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+
+	cfg->regs[PCI_STATUS + 1] |= 0x80;	/* detected parity error */
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_STATUS, 2, 0), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2), 0x8010U);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_STATUS, 2, 0xffff), 0);
+	/* Cleared, and the read-only capability bit stayed. */
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2), 0x0010U);
+}
+
+static void cfg_bar_sizing(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 bar;
+
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_BASE_ADDRESS_0, 4),
+			(u32)PCI_BASE_ADDRESS_MEM_PREFETCH);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_BASE_ADDRESS_0, 4, 0xffffffff), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_BASE_ADDRESS_0, 4),
+			~(SZ_64M_ - 1) | PCI_BASE_ADDRESS_MEM_PREFETCH);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_BASE_ADDRESS_2, 4, 0xffffffff), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_BASE_ADDRESS_2, 4), 0xfffff000U);
+	/* BARs that do not exist stay zero. */
+	for (bar = PCI_BASE_ADDRESS_1; bar <= PCI_BASE_ADDRESS_5; bar += 4) {
+		if (bar == PCI_BASE_ADDRESS_2)
+			continue;
+		KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, bar, 4, 0xffffffff), 0);
+		KUNIT_EXPECT_EQ(test, rd(test, cfg, bar, 4), 0U);
+	}
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_ROM_ADDRESS, 4, 0xffffffff), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_ROM_ADDRESS, 4), 0U);
+
+	/* An address lands aligned to the size; the low bits are dropped. */
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, PCI_BASE_ADDRESS_0, 4, 0xc4123456), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_bar(cfg, 0), 0xc4000000U);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_bar(cfg, 6), 0U);
+}
+
+static void cfg_capability_walk(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 pos = rd(test, cfg, PCI_CAPABILITY_LIST, 1), ids_seen = 0, n = 0;
+
+	while (pos && n++ < 48) {
+		KUNIT_ASSERT_GE(test, pos, 0x40U);
+		KUNIT_ASSERT_EQ(test, pos % 4, 0U);
+		ids_seen = ids_seen << 8 | rd(test, cfg, pos, 1);
+		pos = rd(test, cfg, pos + 1, 1);
+	}
+	KUNIT_EXPECT_EQ(test, ids_seen, (u32)(PCI_CAP_ID_PM << 8 | PCI_CAP_ID_MSI));
+
+	/* MSI: 64-bit, one vector; enable, address and data writable. */
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, 2),
+			(u32)PCI_MSI_FLAGS_64BIT);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, 2, 0xffff), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, 2),
+			(u32)(PCI_MSI_FLAGS_64BIT | PCI_MSI_FLAGS_ENABLE));
+	pos = VGPU_CFG_CAP_MSI + PCI_MSI_ADDRESS_LO;
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, pos, 4, 0xfee00123), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, pos, 4), 0xfee00120U);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64, 2, 0x4041), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64, 2), 0x4041U);
+
+	/* PM: only the power state field is writable. */
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, VGPU_CFG_CAP_PM + PCI_PM_CTRL, 2, 0xffff), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_PM + PCI_PM_CTRL, 2), 3U);
+}
+
+static void cfg_unaligned_and_out_of_range(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	struct vgpu_cfg *before = new_cfg(test);
+	u32 v = 0x5a5a5a5a;
+
+	/* Any offset works, as long as the access fits. */
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, 1, 4), 0x00111112U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, 3, 2), 0x0011U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, 255, 1), 0U);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, 252, 4), 0U);
+
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 253, 4, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 256, 1, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 0xffffffff, 4, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 0, 3, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 0, 8, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_read(cfg, 0, 0, &v), -EINVAL);
+	KUNIT_EXPECT_EQ(test, v, 0x5a5a5a5aU);
+
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, 254, 4, 0xffffffff), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, 0xfffffffe, 4, 0xffffffff), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, 4, 3, 0xffffffff), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, cfg->regs, before->regs, VGPU_CFG_SIZE);
+
+	/* An unaligned write across the command register and status. */
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, 5, 2, 0x0004), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_COMMAND, 2), 0x0400U);
+}
+
+static void cfg_reset_restores_power_on(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	struct vgpu_cfg *fresh = new_cfg(test);
+
+	vgpu_cfg_write(cfg, PCI_COMMAND, 2, 0xffff);
+	vgpu_cfg_write(cfg, PCI_BASE_ADDRESS_0, 4, 0xc0000000);
+	vgpu_cfg_write(cfg, PCI_INTERRUPT_LINE, 1, 11);
+	vgpu_cfg_write(cfg, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, 2, 1);
+	vgpu_cfg_reset(cfg);
+	KUNIT_EXPECT_MEMEQ(test, cfg->regs, fresh->regs, VGPU_CFG_SIZE);
+}
+
+static void cfg_init_rejects_bad_bars(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, 0, 4096), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, 3 << 20, 4096), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, SZ_64M_, 2048), -EINVAL);
+}
+
+static struct kunit_case vgpu_cfg_cases[] = {
+	KUNIT_CASE(cfg_identity),
+	KUNIT_CASE(cfg_identity_is_read_only),
+	KUNIT_CASE(cfg_status_is_write_one_to_clear),
+	KUNIT_CASE(cfg_bar_sizing),
+	KUNIT_CASE(cfg_capability_walk),
+	KUNIT_CASE(cfg_unaligned_and_out_of_range),
+	KUNIT_CASE(cfg_reset_restores_power_on),
+	KUNIT_CASE(cfg_init_rejects_bad_bars),
+	{}
+};
+
+static struct kunit_suite vgpu_cfg_suite = {
+	.name = "vslice_vgpu_cfg",
+	.test_cases = vgpu_cfg_cases,
+};
+
+kunit_test_suite(vgpu_cfg_suite);
