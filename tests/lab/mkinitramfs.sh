@@ -114,6 +114,8 @@ for f in modules.builtin modules.builtin.modinfo; do
 		cp "$kdir/$f" "$moddir/"
 	fi
 done
+# depmod wants an order file; list what the image holds.
+(cd "$moddir" && find . -name '*.ko' -printf '%P\n' | LC_ALL=C sort) >"$moddir/modules.order"
 depmod -b "$root" "$kver"
 
 # The in-guest tests: scripts as they are, C programs built static so
