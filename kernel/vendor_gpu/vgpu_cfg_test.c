@@ -128,8 +128,9 @@ static void cfg_capability_walk(struct kunit *test)
 	pos = VGPU_CFG_CAP_MSI + PCI_MSI_ADDRESS_LO;
 	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, pos, 4, 0xfee00123), 0);
 	KUNIT_EXPECT_EQ(test, rd(test, cfg, pos, 4), 0xfee00120U);
-	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64, 2, 0x4041), 0);
-	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64, 2), 0x4041U);
+	pos = VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64;
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, pos, 2, 0x4041), 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, pos, 2), 0x4041U);
 
 	/* PM: only the power state field is writable. */
 	KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, VGPU_CFG_CAP_PM + PCI_PM_CTRL, 2, 0xffff), 0);

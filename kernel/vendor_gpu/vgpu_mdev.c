@@ -4,6 +4,7 @@
  * device ops of each instance.
  */
 #include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -97,6 +98,107 @@ static void vgpu_remove(struct mdev_device *mdev)
 	kfree(inst);
 }
 
+static resource_size_t vgpu_slice_size(const struct vgpu_instance *inst)
+{
+	return (resource_size_t)inst->units << VGPU_UNIT_SHIFT;
+}
+
+static resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst)
+{
+	return (resource_size_t)inst->first_unit << VGPU_UNIT_SHIFT;
+}
+
+/* BAR0 through read/write: the slice, through a bounce buffer. */
+static ssize_t vgpu_bar0_rw(struct vgpu_instance *inst, char __user *buf,
+			    size_t count, loff_t pos, bool write)
+{
+	void __iomem *base = inst->gpu->vram + vgpu_slice_offset(inst);
+	size_t done = 0;
+	void *bounce;
+	int ret = 0;
+
+	if (pos >= vgpu_slice_size(inst) || count > vgpu_slice_size(inst) - pos)
+		return -EINVAL;
+
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	while (done < count) {
+		size_t len = min_t(size_t, count - done, PAGE_SIZE);
+
+		if (write) {
+			if (copy_from_user(bounce, buf + done, len)) {
+				ret = -EFAULT;
+				break;
+			}
+			memcpy_toio(base + pos + done, bounce, len);
+		} else {
+			memcpy_fromio(bounce, base + pos + done, len);
+			if (copy_to_user(buf + done, bounce, len)) {
+				ret = -EFAULT;
+				break;
+			}
+		}
+		done += len;
+	}
+	kfree(bounce);
+	return ret ? ret : count;
+}
+
+/*
+ * BAR0 mappings are filled on fault, one VRAM page at a time, so that
+ * reset can zap them and the next access maps the slice again.
+ */
+static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vgpu_instance *inst = vma->vm_private_data;
+	unsigned long pgoff = vmf->pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT);
+	unsigned long pfn;
+
+	if (pgoff >= vgpu_slice_size(inst) >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	pfn = (inst->gpu->vram_phys + vgpu_slice_offset(inst)) >> PAGE_SHIFT;
+	return vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff,
+				   vma->vm_page_prot);
+}
+
+static const struct vm_operations_struct vgpu_bar0_vm_ops = {
+	.fault = vgpu_bar0_fault,
+};
+
+static int vgpu_mmap(struct mdev_device *mdev, struct vm_area_struct *vma)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+	unsigned long index = vma->vm_pgoff >> (VGPU_REGION_SHIFT - PAGE_SHIFT);
+	u64 start = (u64)(vma->vm_pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT)) << PAGE_SHIFT;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (index != VFIO_PCI_BAR0_REGION_INDEX)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (start >= vgpu_slice_size(inst) || len > vgpu_slice_size(inst) - start)
+		return -EINVAL;
+
+	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &vgpu_bar0_vm_ops;
+	vma->vm_private_data = inst;
+	return 0;
+}
+
+/* Take the slice away from every user mapping; faults map it again. */
+static void vgpu_bar0_zap(struct mdev_device *mdev)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
+	if (mdev->vdev)
+		unmap_mapping_range(mdev->vdev->inode->i_mapping,
+				    VGPU_REGION_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
+				    vgpu_slice_size(inst), true);
+}
+
 /* The largest naturally aligned access, as a CPU would split it. */
 static u32 vgpu_cfg_chunk(loff_t pos, size_t count)
 {
@@ -155,6 +257,9 @@ static ssize_t vgpu_rw(struct mdev_device *mdev, char __user *buf,
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		ret = vgpu_cfg_rw(inst, buf, count, pos, write);
 		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		ret = vgpu_bar0_rw(inst, buf, count, pos, write);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -175,7 +280,8 @@ static ssize_t vgpu_write(struct mdev_device *mdev, const char __user *buf,
 	return vgpu_rw(mdev, (char __user *)buf, count, ppos, true);
 }
 
-static long vgpu_ioctl_get_region_info(unsigned long arg)
+static long vgpu_ioctl_get_region_info(struct vgpu_instance *inst,
+				       unsigned long arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct vfio_region_info info;
@@ -192,16 +298,27 @@ static long vgpu_ioctl_get_region_info(unsigned long arg)
 	info.size = 0;
 	info.cap_offset = 0;
 	info.offset = VGPU_REGION_OFFSET(info.index);
-	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
+	switch (info.index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
 		info.size = VGPU_CFG_SIZE;
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		info.size = vgpu_slice_size(inst);
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE |
+			     VFIO_REGION_INFO_FLAG_MMAP;
+		break;
 	}
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long vgpu_ioctl_reset(struct vgpu_instance *inst)
+static long vgpu_ioctl_reset(struct mdev_device *mdev)
 {
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
+	vgpu_bar0_zap(mdev);
 	mutex_lock(&inst->lock);
 	vgpu_cfg_reset(&inst->cfg);
 	mutex_unlock(&inst->lock);
@@ -231,13 +348,48 @@ static long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return vgpu_ioctl_get_info(arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return vgpu_ioctl_get_region_info(arg);
+		return vgpu_ioctl_get_region_info(mdev_get_drvdata(mdev), arg);
 	case VFIO_DEVICE_RESET:
-		return vgpu_ioctl_reset(mdev_get_drvdata(mdev));
+		return vgpu_ioctl_reset(mdev);
 	default:
 		return -ENOTTY;
 	}
 }
+
+/* Per-instance attributes under /sys/bus/mdev/devices/<uuid>/vslice/ */
+static ssize_t vram_offset_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(to_mdev_device(dev));
+
+	return sysfs_emit(buf, "0x%llx\n", (u64)vgpu_slice_offset(inst));
+}
+static DEVICE_ATTR_RO(vram_offset);
+
+static ssize_t vram_size_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(to_mdev_device(dev));
+
+	return sysfs_emit(buf, "%llu\n", (u64)vgpu_slice_size(inst));
+}
+static DEVICE_ATTR_RO(vram_size);
+
+static struct attribute *vgpu_instance_attrs[] = {
+	&dev_attr_vram_offset.attr,
+	&dev_attr_vram_size.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_instance_group = {
+	.name = "vslice",
+	.attrs = vgpu_instance_attrs,
+};
+
+static const struct attribute_group *vgpu_instance_groups[] = {
+	&vgpu_instance_group,
+	NULL,
+};
 
 static const struct mdev_parent_ops vgpu_parent_ops = {
 	.owner = THIS_MODULE,
@@ -246,9 +398,11 @@ static const struct mdev_parent_ops vgpu_parent_ops = {
 	.show_description = vgpu_show_description,
 	.create = vgpu_create,
 	.remove = vgpu_remove,
+	.dev_groups = vgpu_instance_groups,
 	.read = vgpu_read,
 	.write = vgpu_write,
 	.ioctl = vgpu_ioctl,
+	.mmap = vgpu_mmap,
 };
 
 /**

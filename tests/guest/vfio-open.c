@@ -8,17 +8,11 @@
  * --hold keeps the device open until SIGTERM/SIGINT, after printing
  * "holding", so that tests can act on an open device.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <linux/vfio.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
+
+#include "vfio_util.h"
 
 static volatile sig_atomic_t stop;
 
@@ -63,12 +57,9 @@ static int config_report(int device)
 
 int main(int argc, char **argv)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	char link[PATH_MAX], path[PATH_MAX], *group;
-	int hold = 0, container, groupfd, device;
-	const char *uuid;
-	ssize_t n;
+	char group[64];
+	int hold = 0, device;
 
 	if (argc == 3 && !strcmp(argv[1], "--hold"))
 		hold = 1;
@@ -76,45 +67,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [--hold] UUID\n", argv[0]);
 		return 2;
 	}
-	uuid = argv[argc - 1];
 
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
-		 uuid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return fail(path);
-	link[n] = '\0';
-	group = strrchr(link, '/') + 1;
-
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		return fail("/dev/vfio/vfio");
-	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
-		return fail("VFIO_GET_API_VERSION");
-	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
-		return fail("VFIO_CHECK_EXTENSION(TYPE1v2)");
-
-	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
-	groupfd = open(path, O_RDWR);
-	if (groupfd < 0)
-		return fail(path);
-	if (ioctl(groupfd, VFIO_GROUP_GET_STATUS, &status))
-		return fail("VFIO_GROUP_GET_STATUS");
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		return fail("group not viable");
-	}
-	if (ioctl(groupfd, VFIO_GROUP_SET_CONTAINER, &container))
-		return fail("VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return fail("VFIO_SET_IOMMU");
-
-	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	device = vfio_open_mdev(argv[argc - 1], group, sizeof(group));
 	if (device < 0)
-		return fail("VFIO_GROUP_GET_DEVICE_FD");
+		return 1;
 	if (ioctl(device, VFIO_DEVICE_GET_INFO, &info))
 		return fail("VFIO_DEVICE_GET_INFO");
-
 	if (config_report(device))
 		return 1;
 
@@ -133,7 +91,5 @@ int main(int argc, char **argv)
 			pause();
 	}
 	close(device);
-	close(groupfd);
-	close(container);
 	return 0;
 }

@@ -47,7 +47,10 @@ mkdir -p "$(dirname "$log")" "$(dirname "$klog")"
 # whose held locks hang the remaining tests until the timeout.
 # Warnings and sanitizer reports do not panic: the run goes on and the
 # host finds them in the kernel log (dmesg-clean).
-cmdline="console=ttyS1,115200 panic=-1 oops=panic vslice.mode=$mode"
+# iomem=relaxed: the tests and benchmarks read the parent GPU's VRAM through
+# its sysfs resource0 while vslice_gpu owns the BAR, which Debian's
+# IO_STRICT_DEVMEM refuses otherwise.
+cmdline="console=ttyS1,115200 panic=-1 oops=panic iomem=relaxed vslice.mode=$mode"
 if ((kmsg_on_console)); then
 	# The last console= becomes /dev/console; `quiet` keeps boot chatter
 	# off the demo screen but still shows warnings and worse.

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Opening an mdev through VFIO the way QEMU does on a kernel without
+ * iommufd: container, group, SET_IOMMU(TYPE1v2), GET_DEVICE_FD.  Shared
+ * by the lab clients (each is one static binary).
+ */
+#ifndef VSLICE_VFIO_UTIL_H
+#define VSLICE_VFIO_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/vfio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* Prints what failed; returns the device fd or -1. */
+static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char link[PATH_MAX], path[PATH_MAX];
+	int container, groupfd, device;
+	const char *what;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group", uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		what = path;
+		goto fail;
+	}
+	link[n] = '\0';
+	snprintf(group, grouplen, "%s", strrchr(link, '/') + 1);
+
+	what = "/dev/vfio/vfio";
+	container = open(what, O_RDWR);
+	if (container < 0)
+		goto fail;
+	what = "VFIO_GET_API_VERSION";
+	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		goto fail;
+	what = "VFIO_CHECK_EXTENSION(TYPE1v2)";
+	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
+		goto fail;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+	what = path;
+	groupfd = open(path, O_RDWR);
+	if (groupfd < 0)
+		goto fail;
+	what = "VFIO_GROUP_GET_STATUS";
+	if (ioctl(groupfd, VFIO_GROUP_GET_STATUS, &status))
+		goto fail;
+	what = "group not viable";
+	errno = EBUSY;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		goto fail;
+	what = "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(groupfd, VFIO_GROUP_SET_CONTAINER, &container))
+		goto fail;
+	what = "VFIO_SET_IOMMU";
+	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		goto fail;
+	what = "VFIO_GROUP_GET_DEVICE_FD";
+	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (device < 0)
+		goto fail;
+	/* The device fd keeps the group and container in use. */
+	return device;
+fail:
+	fprintf(stderr, "vfio: %s: %s\n", what, strerror(errno));
+	return -1;
+}
+
+#endif /* VSLICE_VFIO_UTIL_H */
