@@ -11,6 +11,7 @@
 
 #include "slice_alloc.h"
 #include "vgpu_cfg.h"
+#include "vgpu_regs.h"
 
 #define VGPU_DRIVER_NAME "vslice"
 /* Slices are carved in 1 MiB units. */
@@ -22,7 +23,6 @@
 /* Subsystem: vslice, and the type's index in the type table. */
 #define VGPU_SUBSYS_VENDOR 0x1234
 #define VGPU_SUBSYS_DEVICE_BASE 0x5600
-#define VGPU_MMIO_BAR_SIZE 4096
 
 /* Region offsets in the device fd, as vfio-pci lays them out. */
 #define VGPU_REGION_SHIFT 40
@@ -76,16 +76,18 @@ struct vgpu_device {
  * @type: its type
  * @first_unit: first VRAM unit of its slice
  * @units: slice size in units
- * @lock: serialises accesses to @cfg from concurrent device fd users
+ * @lock: serialises accesses to @cfg and @regs from device fd users
  * @cfg: the emulated PCI configuration space
+ * @regs: the emulated MMIO registers behind BAR2
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
 	const struct vgpu_type *type;
 	u32 first_unit;
 	u32 units;
-	struct mutex lock;	/* protects cfg */
+	struct mutex lock;	/* protects cfg and regs */
 	struct vgpu_cfg cfg;
+	struct vgpu_regs regs;
 };
 
 int vgpu_parent_register(struct vgpu_device *gpu);

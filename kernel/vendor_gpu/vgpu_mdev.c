@@ -50,6 +50,7 @@ static int vgpu_create(struct mdev_device *mdev)
 		.subsystem_vendor = VGPU_SUBSYS_VENDOR,
 		.class = 0x030000,
 	};
+	struct vgpu_regs_limits limits;
 	struct vgpu_instance *inst;
 	int ret;
 
@@ -61,8 +62,13 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->units = vgpu_type_units(type);
 	mutex_init(&inst->lock);
 	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + (type - vgpu_builtin_types);
-	ret = vgpu_cfg_init(&inst->cfg, &ids, inst->units << VGPU_UNIT_SHIFT,
-			    VGPU_MMIO_BAR_SIZE);
+	limits.vram_size = inst->units << VGPU_UNIT_SHIFT;
+	limits.max_width = type->max_width;
+	limits.max_height = type->max_height;
+	limits.type_index = type - vgpu_builtin_types;
+	ret = vgpu_cfg_init(&inst->cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE);
+	if (!ret)
+		ret = vgpu_regs_init(&inst->regs, &limits);
 	if (ret) {
 		mutex_destroy(&inst->lock);
 		kfree(inst);
@@ -209,30 +215,43 @@ static u32 vgpu_cfg_chunk(loff_t pos, size_t count)
 	return 1;
 }
 
-static ssize_t vgpu_cfg_rw(struct vgpu_instance *inst, char __user *buf,
-			   size_t count, loff_t pos, bool write)
+/*
+ * Emulated register spaces (config space, BAR2) through read/write: split
+ * into the naturally aligned 1, 2 and 4-byte accesses a CPU would make.
+ */
+static ssize_t vgpu_emul_rw(struct vgpu_instance *inst, unsigned int index,
+			    char __user *buf, size_t count, loff_t pos,
+			    bool write)
 {
+	u32 size = index == VFIO_PCI_CONFIG_REGION_INDEX ? VGPU_CFG_SIZE :
+							   VGPU_MMIO_SIZE;
 	size_t done = 0;
 	int ret = 0;
 
-	if (pos >= VGPU_CFG_SIZE || count > VGPU_CFG_SIZE - pos)
+	if (pos >= size || count > size - pos)
 		return -EINVAL;
 
 	mutex_lock(&inst->lock);
 	while (done < count) {
 		u32 len = vgpu_cfg_chunk(pos + done, count - done);
+		u32 at = pos + done, val = 0;
 		__le32 raw = 0;
-		u32 val;
 
 		if (write) {
 			if (copy_from_user(&raw, buf + done, len)) {
 				ret = -EFAULT;
 				break;
 			}
-			ret = vgpu_cfg_write(&inst->cfg, pos + done, len,
-					     le32_to_cpu(raw));
+			val = le32_to_cpu(raw);
+			if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+				ret = vgpu_cfg_write(&inst->cfg, at, len, val);
+			else
+				ret = vgpu_regs_write(&inst->regs, at, len, val);
 		} else {
-			ret = vgpu_cfg_read(&inst->cfg, pos + done, len, &val);
+			if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+				ret = vgpu_cfg_read(&inst->cfg, at, len, &val);
+			else
+				ret = vgpu_regs_read(&inst->regs, at, len, &val);
 			raw = cpu_to_le32(val);
 			if (!ret && copy_to_user(buf + done, &raw, len))
 				ret = -EFAULT;
@@ -255,7 +274,8 @@ static ssize_t vgpu_rw(struct mdev_device *mdev, char __user *buf,
 
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		ret = vgpu_cfg_rw(inst, buf, count, pos, write);
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		ret = vgpu_emul_rw(inst, index, buf, count, pos, write);
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
 		ret = vgpu_bar0_rw(inst, buf, count, pos, write);
@@ -304,6 +324,11 @@ static long vgpu_ioctl_get_region_info(struct vgpu_instance *inst,
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		info.size = VGPU_MMIO_SIZE;
+		info.flags = VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE;
+		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
 		info.size = vgpu_slice_size(inst);
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
@@ -321,6 +346,7 @@ static long vgpu_ioctl_reset(struct mdev_device *mdev)
 	vgpu_bar0_zap(mdev);
 	mutex_lock(&inst->lock);
 	vgpu_cfg_reset(&inst->cfg);
+	vgpu_regs_reset(&inst->regs);
 	mutex_unlock(&inst->lock);
 	return 0;
 }

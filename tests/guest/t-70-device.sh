@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# BAR0 of a vGPU is its VRAM slice, mapped straight onto the parent's
+# The vGPU as a VFIO PCI device: BAR0 is its VRAM slice, mapped straight onto the parent's
 # VRAM, bounded to the slice, and cleared for a new instance.
-SUITE=bar0
+SUITE=device
 . "$(dirname "$0")/lib.sh"
 
 check load load_stack
@@ -13,6 +13,8 @@ expect placement-a 0x0 "$(cat "$MDEVS/$a/vslice/vram_offset")"
 expect placement-b 0x2000000 "$(cat "$MDEVS/$b/vslice/vram_offset")"
 expect size-attr $((32 << 20)) "$(cat "$MDEVS/$a/vslice/vram_size")"
 bar0-check "$SUITE" "$a" "$GPU0" "$b"
+# BAR2, config space and reset of the same device (s32: 1920x1200 max).
+mmio-check "$SUITE" "$b" 1920
 
 # The slice of a removed instance is cleared before a new one gets it.
 check remove-a remove "$a"
