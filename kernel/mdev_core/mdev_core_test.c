@@ -148,14 +148,25 @@ static bool tdrv_match(struct mdev_device *mdev)
 
 static int tdrv_probe(struct mdev_device *mdev)
 {
+	if (tdrv.probe_ret)
+		return tdrv.probe_ret;
 	tdrv.probes++;
 	tdrv.last = mdev;
-	return tdrv.probe_ret;
+	return 0;
 }
 
 static void tdrv_remove(struct mdev_device *mdev)
 {
 	tdrv.removes++;
+}
+
+/*
+ * Devices the test driver holds now.  Counting calls would not do: a
+ * kernel with DEBUG_TEST_DRIVER_REMOVE probes, removes and probes again.
+ */
+static unsigned int tdrv_bound(void)
+{
+	return tdrv.probes - tdrv.removes;
 }
 
 static struct mdev_driver test_mdev_driver = {
@@ -181,15 +192,26 @@ struct reg_ctx {
 
 static int mdev_reg_init(struct kunit *test)
 {
+	static unsigned int seq;
 	struct reg_ctx *ctx;
+	char name[32];
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	ctx->dev = kunit_device_register(test, "vslice-mdev-test0");
+	/*
+	 * Names are never reused: the previous case's devices may still be
+	 * in sysfs, their release delayed (DEBUG_KOBJECT_RELEASE).
+	 */
+	snprintf(name, sizeof(name), "vslice-mdev-test%u", seq++);
+	ctx->dev = kunit_device_register(test, name);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->dev));
-	ctx->dev2 = kunit_device_register(test, "vslice-mdev-test1");
+	snprintf(name, sizeof(name), "vslice-mdev-test%u", seq++);
+	ctx->dev2 = kunit_device_register(test, name);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->dev2));
-	memset(&tdrv, 0, sizeof(tdrv));
+	tdrv.probe_ret = 0;
+	tdrv.probes = 0;
+	tdrv.removes = 0;
+	tdrv.last = NULL;
 	test->priv = ctx;
 	return 0;
 }
@@ -269,7 +291,6 @@ static void mdev_create_and_remove(struct kunit *test)
 	struct mdev_parent *parent;
 	struct mdev_device *mdev;
 
-	KUNIT_ASSERT_EQ(test, vslice_mdev_register_driver(&test_mdev_driver), 0);
 	parent = register_tp(test, ctx->dev, &tp_ops, &ctx->tp, 2);
 
 	KUNIT_ASSERT_EQ(test, mdev_device_create(parent->types[0], uuid_a), 0);
@@ -282,15 +303,17 @@ static void mdev_create_and_remove(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, mdev->dev.driver, &test_mdev_driver.driver);
 	KUNIT_EXPECT_EQ(test, ctx->tp.live, 1U);
 
+	KUNIT_EXPECT_EQ(test, tdrv_bound(), 1U);
+
 	KUNIT_EXPECT_EQ(test, mdev_device_remove(mdev), 0);
 	KUNIT_EXPECT_EQ(test, ctx->tp.live, 0U);
-	KUNIT_EXPECT_EQ(test, tdrv.removes, 1U);
+	KUNIT_EXPECT_EQ(test, tdrv_bound(), 0U);
 	KUNIT_EXPECT_EQ(test, ctx->tp.removes, 1U);
 
 	/* The UUID is free again at once. */
 	KUNIT_EXPECT_EQ(test, mdev_device_create(parent->types[1], uuid_a), 0);
 	vslice_mdev_unregister_parent(parent);
-	vslice_mdev_unregister_driver(&test_mdev_driver);
+	KUNIT_EXPECT_EQ(test, tdrv_bound(), 0U);
 }
 
 static void mdev_create_errors_leave_nothing(struct kunit *test)
@@ -298,7 +321,6 @@ static void mdev_create_errors_leave_nothing(struct kunit *test)
 	struct reg_ctx *ctx = test->priv;
 	struct mdev_parent *p1, *p2;
 
-	KUNIT_ASSERT_EQ(test, vslice_mdev_register_driver(&test_mdev_driver), 0);
 	p1 = register_tp(test, ctx->dev, &tp_ops, &ctx->tp, 1);
 	p2 = register_tp(test, ctx->dev2, &tp_ops, &ctx->tp2, 4);
 
@@ -312,7 +334,7 @@ static void mdev_create_errors_leave_nothing(struct kunit *test)
 
 	/* No room: ENOSPC, the bus driver never sees it, the UUID stays free. */
 	KUNIT_EXPECT_EQ(test, mdev_device_create(p1->types[0], uuid_b), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, tdrv.probes, 1U);
+	KUNIT_EXPECT_EQ(test, tdrv_bound(), 1U);
 	KUNIT_EXPECT_EQ(test, mdev_device_create(p2->types[0], uuid_b), 0);
 
 	/* Bus driver probe fails: the create fails and the parent undoes it. */
@@ -329,8 +351,7 @@ static void mdev_create_errors_leave_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mdev_device_create(p1->types[0], uuid_b), -ENOSPC);
 	vslice_mdev_unregister_parent(p1);
 	KUNIT_EXPECT_EQ(test, ctx->tp.live, 0U);
-	KUNIT_EXPECT_EQ(test, tdrv.probes, tdrv.removes);
-	vslice_mdev_unregister_driver(&test_mdev_driver);
+	KUNIT_EXPECT_EQ(test, tdrv_bound(), 0U);
 }
 
 static void mdev_create_without_bus_driver(struct kunit *test)
@@ -365,8 +386,25 @@ static struct kunit_case mdev_core_cases[] = {
 	{}
 };
 
+/*
+ * The test bus driver is registered once for the suite: a driver name
+ * cannot be registered again until the previous registration's kobject
+ * is released, which DEBUG_KOBJECT_RELEASE delays.
+ */
+static int mdev_core_suite_init(struct kunit_suite *suite)
+{
+	return vslice_mdev_register_driver(&test_mdev_driver);
+}
+
+static void mdev_core_suite_exit(struct kunit_suite *suite)
+{
+	vslice_mdev_unregister_driver(&test_mdev_driver);
+}
+
 static struct kunit_suite mdev_core_suite = {
 	.name = "vslice_mdev_core",
+	.suite_init = mdev_core_suite_init,
+	.suite_exit = mdev_core_suite_exit,
 	.init = mdev_reg_init,
 	.test_cases = mdev_core_cases,
 };
