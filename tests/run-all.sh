@@ -50,6 +50,14 @@ stage_lint() {
 	fi
 }
 
+# The pure-logic files compiled in userspace under libFuzzer, ASan and
+# UBSan, each target for VSLICE_FUZZ_SECONDS (30 by default).
+stage_fuzz() {
+	section fuzz
+	local log=$logs/fuzz.log
+	bash tests/fuzz/run-fuzz.sh 2>"$log" | collect
+}
+
 stage_debian() {
 	section lab/debian
 	local kver
@@ -87,6 +95,7 @@ stage_testkernel() {
 
 start=$SECONDS
 stage_lint
+stage_fuzz
 stage_debian
 stage_testkernel
 

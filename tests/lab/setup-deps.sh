@@ -24,6 +24,9 @@ packages=(
 	# Lint: checkpatch and kernel-doc come with linux-source; sparse
 	# for C=2; shellcheck for the test scripts.
 	sparse shellcheck
+	# libFuzzer targets of the pure-logic files (clang 14 ships the
+	# fuzzer runtime in Debian 12).
+	clang-14 libclang-rt-14-dev
 	# The lab: TCG VMs booting a busybox initramfs that holds
 	# decompressed, depmod'ed modules and static test binaries.
 	qemu-system-x86 qemu-utils busybox-static cpio kmod gzip
