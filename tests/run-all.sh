@@ -61,10 +61,7 @@ stage_fuzz() {
 stage_debian() {
 	section lab/debian
 	local kver
-	# The newest Debian 6.12 kernel, as the Makefile picks it.
-	kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' |
-		grep -E '^6\.12\.[0-9]+.*-amd64$' | sort -V | tail -n 1 || true)
-	if [[ -z $kver || ! -f /boot/vmlinuz-$kver || ! -d /lib/modules/$kver/build ]]; then
+	if ! kver=$(tests/lab/debian-kernel.sh 2>/dev/null); then
 		result FAIL lab/debian/kernel "no Debian 6.12 kernel with headers (run tests/lab/setup-deps.sh)"
 		return
 	fi

@@ -13,6 +13,7 @@
  * capability list of power management (0x40) and MSI (0x48, one vector,
  * 64-bit address).
  */
+#include "vgpu_access.h"
 #include "vgpu_cfg.h"
 
 /* PCI header offsets and bits, spelled out so userspace builds need no
@@ -146,12 +147,6 @@ void vgpu_cfg_reset(struct vgpu_cfg *cfg)
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_reset);
 
-static bool access_valid(u32 offset, u32 len)
-{
-	return (len == 1 || len == 2 || len == 4) && offset < VGPU_CFG_SIZE &&
-	       len <= VGPU_CFG_SIZE - offset;
-}
-
 /**
  * vgpu_cfg_read() - read 1, 2 or 4 bytes at any offset
  * @cfg: the state
@@ -166,7 +161,7 @@ int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val)
 {
 	u32 v = 0, i;
 
-	if (!access_valid(offset, len))
+	if (!vgpu_access_valid(offset, len, VGPU_CFG_SIZE))
 		return -EINVAL;
 	for (i = 0; i < len; i++)
 		v |= (u32)cfg->regs[offset + i] << (8 * i);
@@ -192,7 +187,7 @@ int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val)
 {
 	u32 i;
 
-	if (!access_valid(offset, len))
+	if (!vgpu_access_valid(offset, len, VGPU_CFG_SIZE))
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
 		u32 at = offset + i;

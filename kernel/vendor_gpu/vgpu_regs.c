@@ -11,6 +11,7 @@
  * type does not allow (a resolution above its maximum, an unknown depth)
  * are dropped, as the Bochs device drops them.
  */
+#include "vgpu_access.h"
 #include "vgpu_regs.h"
 
 #define QEXT_SIZE		8
@@ -143,12 +144,6 @@ static u8 read_byte(const struct vgpu_regs *regs, u32 at)
 	return 0;
 }
 
-static bool access_valid(u32 offset, u32 len)
-{
-	return (len == 1 || len == 2 || len == 4) && offset < VGPU_MMIO_SIZE &&
-	       len <= VGPU_MMIO_SIZE - offset;
-}
-
 /**
  * vgpu_regs_read() - read 1, 2 or 4 bytes
  * @regs: the state
@@ -163,7 +158,7 @@ int vgpu_regs_read(const struct vgpu_regs *regs, u32 offset, u32 len, u32 *val)
 {
 	u32 v = 0, i;
 
-	if (!access_valid(offset, len))
+	if (!vgpu_access_valid(offset, len, VGPU_MMIO_SIZE))
 		return -EINVAL;
 	for (i = 0; i < len; i++)
 		v |= (u32)read_byte(regs, offset + i) << (8 * i);
@@ -190,7 +185,7 @@ int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val)
 {
 	u32 i;
 
-	if (!access_valid(offset, len))
+	if (!vgpu_access_valid(offset, len, VGPU_MMIO_SIZE))
 		return -EINVAL;
 
 	if (offset >= VGPU_MMIO_DISPI && offset < VGPU_MMIO_DISPI + 2 * DISPI_NR) {

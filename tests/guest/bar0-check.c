@@ -15,20 +15,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "lab_result.h"
 #include "vfio_util.h"
 
-static const char *suite;
-static int failures;
-
-static void result(int ok, const char *name, const char *why)
-{
-	if (ok) {
-		printf("VSLICE-RESULT: PASS %s/%s\n", suite, name);
-	} else {
-		printf("VSLICE-RESULT: FAIL %s/%s: %s\n", suite, name, why);
-		failures++;
-	}
-}
 
 static unsigned long long sysfs_ull(const char *uuid, const char *attr)
 {
@@ -98,21 +87,21 @@ int main(int argc, char **argv)
 	void *p;
 
 	if (argc == 4 && !strcmp(argv[3], "--zero")) {
-		suite = argv[1];
+		lab_suite = argv[1];
 		size = sysfs_ull(argv[2], "vram_size");
 		dev = vfio_open_mdev(argv[2], group, sizeof(group));
 		p = dev < 0 || !size ? MAP_FAILED :
 			mmap(NULL, size, PROT_READ, MAP_SHARED, dev, 0);
-		result(p != MAP_FAILED && all_zero(p, size / 8), "new-slice-is-cleared",
+		lab_result(p != MAP_FAILED && all_zero(p, size / 8), "new-slice-is-cleared",
 		       "a new instance's BAR0 is not all zeros");
-		return failures ? 1 : 0;
+		return lab_failures ? 1 : 0;
 	}
 	if (argc != 5) {
 		fprintf(stderr, "usage: %s SUITE UUID PARENT_BDF OTHER_UUID\n"
 			"       %s SUITE UUID --zero\n", argv[0], argv[0]);
 		return 2;
 	}
-	suite = argv[1];
+	lab_suite = argv[1];
 	size = sysfs_ull(argv[2], "vram_size");
 	offset = sysfs_ull(argv[2], "vram_offset");
 	osize = sysfs_ull(argv[4], "vram_size");
@@ -120,77 +109,77 @@ int main(int argc, char **argv)
 	dev = vfio_open_mdev(argv[2], group, sizeof(group));
 	odev = vfio_open_mdev(argv[4], group, sizeof(group));
 	if (dev < 0 || odev < 0 || !size || !osize) {
-		result(0, "bar0-setup", "cannot open the devices or read vslice/vram_*");
+		lab_result(0, "bar0-setup", "cannot open the devices or read vslice/vram_*");
 		return 1;
 	}
 
-	result(!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bar0) &&
+	lab_result(!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bar0) &&
 	       bar0.size == size && bar0.flags & VFIO_REGION_INFO_FLAG_MMAP &&
 	       bar0.flags & VFIO_REGION_INFO_FLAG_READ &&
 	       bar0.flags & VFIO_REGION_INFO_FLAG_WRITE,
 	       "bar0-region-info", "BAR0 is not a read/write/mmap region of the slice size");
 	errno = 0;
-	result(ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bad) && errno == EINVAL,
+	lab_result(ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &bad) && errno == EINVAL,
 	       "region-index-past-end-einval", "index 9 did not fail with EINVAL");
 
 	/* Write the pattern through the mapping. */
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev, bar0.offset);
 	if (p == MAP_FAILED) {
-		result(0, "bar0-mmap", strerror(errno));
+		lab_result(0, "bar0-mmap", strerror(errno));
 		return 1;
 	}
 	slice = p;
 	for (size_t i = 0; i < size / 8; i++)
 		slice[i] = pattern(i, seed);
-	result(has_pattern(slice, size / 8, seed), "bar0-mmap-readback", "pattern not read back");
+	lab_result(has_pattern(slice, size / 8, seed), "bar0-mmap-readback", "pattern not read back");
 
 	/* The same bytes through the region read path. */
-	result(pread(dev, &word, 4, bar0.offset + 8) == 4 &&
+	lab_result(pread(dev, &word, 4, bar0.offset + 8) == 4 &&
 	       word == (uint32_t)pattern(1, seed), "bar0-pread", "pread does not see the mapping");
 
 	/* In the parent's VRAM at the slice offset, nowhere in the other slice. */
 	parent = map_parent(argv[3], offset + size > ooffset + osize ? offset + size : ooffset + osize);
 	if (parent == MAP_FAILED) {
 		snprintf(why, sizeof(why), "mmap resource0: %s (boot with iomem=relaxed)", strerror(errno));
-		result(0, "bar0-is-parent-vram", why);
+		lab_result(0, "bar0-is-parent-vram", why);
 	} else {
-		result(has_pattern(parent + offset / 8, size / 8, seed), "bar0-is-parent-vram",
+		lab_result(has_pattern(parent + offset / 8, size / 8, seed), "bar0-is-parent-vram",
 		       "pattern not at the slice offset in the parent's VRAM");
-		result(!has_pattern(parent + ooffset / 8, 16, seed), "bar0-not-in-other-slice",
+		lab_result(!has_pattern(parent + ooffset / 8, 16, seed), "bar0-not-in-other-slice",
 		       "pattern found in the other instance's slice");
 	}
 	other = mmap(NULL, osize, PROT_READ, MAP_SHARED, odev, bar0.offset);
-	result(other != MAP_FAILED && !has_pattern(other, 16, seed),
+	lab_result(other != MAP_FAILED && !has_pattern(other, 16, seed),
 	       "other-instance-does-not-see-it", "other instance's BAR0 shows the pattern");
 
 	/* Bad mappings and accesses: EINVAL, nothing mapped or changed. */
 	errno = 0;
-	result(mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev, bar0.offset + size) == MAP_FAILED &&
+	lab_result(mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev, bar0.offset + size) == MAP_FAILED &&
 	       errno == EINVAL, "mmap-past-bar0-einval", "mmap at the end of BAR0 did not fail");
 	errno = 0;
-	result(mmap(NULL, size + 4096, PROT_READ, MAP_SHARED, dev, bar0.offset) == MAP_FAILED &&
+	lab_result(mmap(NULL, size + 4096, PROT_READ, MAP_SHARED, dev, bar0.offset) == MAP_FAILED &&
 	       errno == EINVAL, "mmap-longer-than-bar0-einval", "oversized mmap did not fail");
 	errno = 0;
-	result(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, dev, bar0.offset) == MAP_FAILED &&
+	lab_result(mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, dev, bar0.offset) == MAP_FAILED &&
 	       errno == EINVAL, "mmap-private-einval", "private mmap did not fail");
 	errno = 0;
-	result(mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev, (off_t)7 << 40) == MAP_FAILED &&
+	lab_result(mmap(NULL, 4096, PROT_READ, MAP_SHARED, dev, (off_t)7 << 40) == MAP_FAILED &&
 	       errno == EINVAL, "mmap-config-region-einval", "config region mmap did not fail");
 	errno = 0;
-	result(pread(dev, &word, 4, bar0.offset + size - 2) < 0 && errno == EINVAL,
+	lab_result(pread(dev, &word, 4, bar0.offset + size - 2) < 0 && errno == EINVAL,
 	       "pread-across-bar0-end-einval", "read across the end did not fail");
 	errno = 0;
 	word = 0;
-	result(pwrite(dev, &word, 4, bar0.offset + size) < 0 && errno == EINVAL &&
+	lab_result(pwrite(dev, &word, 4, bar0.offset + size) < 0 && errno == EINVAL &&
 	       has_pattern(slice, size / 8, seed), "pwrite-past-bar0-einval-unchanged",
 	       "write past the end did not fail, or changed the slice");
 	errno = 0;
-	result(pread(dev, &word, 4, (off_t)8 << 40) < 0 && errno == EINVAL,
+	lab_result(pread(dev, &word, 4, (off_t)8 << 40) < 0 && errno == EINVAL,
 	       "pread-missing-region-einval", "read of the VGA region did not fail");
 
 	/* Reset zaps the mapping; the next access maps the slice again. */
-	result(!ioctl(dev, VFIO_DEVICE_RESET) && has_pattern(slice, size / 8, seed),
+	lab_result(!ioctl(dev, VFIO_DEVICE_RESET) && has_pattern(slice, size / 8, seed),
 	       "bar0-refault-after-reset", "slice not mapped again after reset");
 
-	return failures ? 1 : 0;
+	return lab_failures ? 1 : 0;
 }

@@ -10,23 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "lab_result.h"
 #include "vfio_util.h"
 
 #define DISPI(i) (0x500 + 2 * (i))
 
-static const char *suite;
-static int device, failures;
+static int device;
 static uint64_t bar2, cfg;
-
-static void result(int ok, const char *name, const char *why)
-{
-	if (ok) {
-		printf("VSLICE-RESULT: PASS %s/%s\n", suite, name);
-	} else {
-		printf("VSLICE-RESULT: FAIL %s/%s: %s\n", suite, name, why);
-		failures++;
-	}
-}
 
 static uint32_t rd(uint64_t base, uint64_t off, size_t len)
 {
@@ -65,11 +55,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s SUITE UUID MAX_WIDTH\n", argv[0]);
 		return 2;
 	}
-	suite = argv[1];
+	lab_suite = argv[1];
 	max_width = strtoull(argv[3], NULL, 0);
 	device = vfio_open_mdev(argv[2], group, sizeof(group));
 	if (device < 0) {
-		result(0, "mmio-open", "cannot open the device");
+		lab_result(0, "mmio-open", "cannot open the device");
 		return 1;
 	}
 
@@ -81,29 +71,29 @@ int main(int argc, char **argv)
 		if (!!size != want) {
 			snprintf(why, sizeof(why), "region %u has size %llu", i,
 				 (unsigned long long)size);
-			result(0, "region-sizes", why);
+			lab_result(0, "region-sizes", why);
 			break;
 		}
 	}
 	if (i == VFIO_PCI_NUM_REGIONS)
-		result(1, "region-sizes", "");
+		lab_result(1, "region-sizes", "");
 	errno = 0;
-	result(ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &small) && errno == EINVAL,
+	lab_result(ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &small) && errno == EINVAL,
 	       "region-info-small-argsz-einval", "argsz 8 was accepted");
 
 	bar2 = region(VFIO_PCI_BAR2_REGION_INDEX, &size, &flags);
-	result(size == 4096 && flags == (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE),
+	lab_result(size == 4096 && flags == (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE),
 	       "bar2-region-info", "BAR2 is not a 4 KiB read/write region");
 	region(VFIO_PCI_BAR0_REGION_INDEX, &vram, &flags);
 	cfg = region(VFIO_PCI_CONFIG_REGION_INDEX, &size, &flags);
 
 	/* What bochs-drm reads at probe. */
-	result((rd(bar2, DISPI(0), 2) & 0xfff0) == 0xb0c0, "dispi-id", "not a Bochs dispi ID");
-	result(rd(bar2, DISPI(10), 2) * 65536ULL == vram, "dispi-video-memory",
+	lab_result((rd(bar2, DISPI(0), 2) & 0xfff0) == 0xb0c0, "dispi-id", "not a Bochs dispi ID");
+	lab_result(rd(bar2, DISPI(10), 2) * 65536ULL == vram, "dispi-video-memory",
 	       "VIDEO_MEMORY_64K does not match BAR0");
-	result(rd(bar2, 0x600, 4) >= 8 && rd(bar2, 0x604, 4) == 0x1e1e1e1e,
+	lab_result(rd(bar2, 0x600, 4) >= 8 && rd(bar2, 0x604, 4) == 0x1e1e1e1e,
 	       "qemu-ext-regs", "QEMU extended registers missing or big endian");
-	result(rd(bar2, 0x700, 4) == 0x434c5356 && rd(bar2, 0x704, 4) == 1 &&
+	lab_result(rd(bar2, 0x700, 4) == 0x434c5356 && rd(bar2, 0x704, 4) == 1 &&
 	       rd(bar2, 0x70c, 4) == vram >> 20, "vslice-id-regs",
 	       "identification registers wrong");
 
@@ -113,37 +103,37 @@ int main(int argc, char **argv)
 	wr(bar2, DISPI(1), 2, 1024);
 	wr(bar2, DISPI(2), 2, 768);
 	wr(bar2, DISPI(4), 2, 0x41);
-	result(rd(bar2, DISPI(1), 2) == 1024 && rd(bar2, DISPI(2), 2) == 768 &&
+	lab_result(rd(bar2, DISPI(1), 2) == 1024 && rd(bar2, DISPI(2), 2) == 768 &&
 	       rd(bar2, DISPI(4), 2) == 0x41, "mode-set", "mode registers not kept");
 	wr(bar2, DISPI(1), 2, max_width + 1);
-	result(rd(bar2, DISPI(1), 2) == 1024, "resolution-above-type-dropped",
+	lab_result(rd(bar2, DISPI(1), 2) == 1024, "resolution-above-type-dropped",
 	       "XRES above the type's maximum was taken");
 	/* A 4-byte write covers two dispi registers. */
 	wr(bar2, DISPI(8), 4, 0x00020001);
-	result(rd(bar2, DISPI(8), 2) == 1 && rd(bar2, DISPI(9), 2) == 2,
+	lab_result(rd(bar2, DISPI(8), 2) == 1 && rd(bar2, DISPI(9), 2) == 2,
 	       "dispi-4-byte-write", "4-byte write did not set X and Y offset");
 
 	/* Bad accesses: EINVAL, nothing changed. */
 	errno = 0;
-	result(pread(device, &v, 4, bar2 + 4094) < 0 && errno == EINVAL,
+	lab_result(pread(device, &v, 4, bar2 + 4094) < 0 && errno == EINVAL,
 	       "bar2-read-across-end-einval", "read across the end of BAR2 worked");
 	errno = 0;
-	result(pwrite(device, &v, 2, bar2 + 4096) < 0 && errno == EINVAL,
+	lab_result(pwrite(device, &v, 2, bar2 + 4096) < 0 && errno == EINVAL,
 	       "bar2-write-past-end-einval", "write past the end of BAR2 worked");
 	errno = 0;
-	result(pread(device, &v, 4, cfg + 254) < 0 && errno == EINVAL,
+	lab_result(pread(device, &v, 4, cfg + 254) < 0 && errno == EINVAL,
 	       "config-read-across-end-einval", "read across the end of config space worked");
 	errno = 0;
-	result(pread(device, &v, 4, (uint64_t)6 << 40) < 0 && errno == EINVAL,
+	lab_result(pread(device, &v, 4, (uint64_t)6 << 40) < 0 && errno == EINVAL,
 	       "rom-read-einval", "the ROM region (size 0) was readable");
 
 	/* Reset: registers and config space back to power-on. */
 	wr(cfg, 4, 2, 0x0006);
-	result(rd(cfg, 4, 2) == 0x0006, "config-command-write", "command register not written");
-	result(!ioctl(device, VFIO_DEVICE_RESET), "reset", strerror(errno));
-	result(rd(bar2, DISPI(1), 2) == 0 && rd(bar2, DISPI(4), 2) == 0 &&
+	lab_result(rd(cfg, 4, 2) == 0x0006, "config-command-write", "command register not written");
+	lab_result(!ioctl(device, VFIO_DEVICE_RESET), "reset", strerror(errno));
+	lab_result(rd(bar2, DISPI(1), 2) == 0 && rd(bar2, DISPI(4), 2) == 0 &&
 	       rd(bar2, DISPI(10), 2) * 65536ULL == vram, "reset-registers",
 	       "dispi registers not at power-on after reset");
-	result(rd(cfg, 4, 2) == 0, "reset-config", "command register not cleared by reset");
-	return failures ? 1 : 0;
+	lab_result(rd(cfg, 4, 2) == 0, "reset-config", "command register not cleared by reset");
+	return lab_failures ? 1 : 0;
 }

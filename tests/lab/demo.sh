@@ -10,12 +10,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-kver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' |
-	grep -E '^6\.12\.[0-9]+.*-amd64$' | sort -V | tail -n 1 || true)
-if [[ -z $kver || ! -f /boot/vmlinuz-$kver ]]; then
-	echo "demo: no Debian 6.12 kernel installed; run tests/lab/setup-deps.sh" >&2
-	exit 1
-fi
+kver=$("$repo/tests/lab/debian-kernel.sh")
 kdir=/lib/modules/$kver/build
 krel=$(cat "$kdir/include/config/kernel.release")
 out=$repo/build/$krel
