@@ -58,6 +58,17 @@ stage_fuzz() {
 	bash tests/fuzz/run-fuzz.sh 2>"$log" | collect
 }
 
+# The README's demo command, as a user runs it: it must reach "DEMO OK".
+stage_demo() {
+	section demo
+	local log=$logs/demo.log
+	if tests/lab/demo.sh </dev/null >"$log" 2>&1 && tr -d '\r' <"$log" | grep -qx 'DEMO OK'; then
+		result PASS demo/make-demo
+	else
+		result FAIL demo/make-demo "the demo did not reach DEMO OK; see $log"
+	fi
+}
+
 stage_debian() {
 	section lab/debian
 	local kver
@@ -93,6 +104,7 @@ stage_testkernel() {
 start=$SECONDS
 stage_lint
 stage_fuzz
+stage_demo
 stage_debian
 stage_testkernel
 

@@ -12,6 +12,9 @@ run() {
 die() { echo "DEMO FAILED: $*"; exit 1; }
 
 step "Load the mdev core, the VFIO bus driver and the vendor driver; give it both lab GPUs"
+# vfio.ko soft-depends on the TYPE1 IOMMU backend; kmod's modprobe loads it,
+# busybox's does not.
+run "modprobe vfio_iommu_type1" || die "vfio_iommu_type1"
 run "modprobe vslice_mdev" || die "vslice_mdev"
 run "modprobe vslice_vfio_mdev" || die "vslice_vfio_mdev"
 run "modprobe vslice_gpu ids=1234:1111" || die "vslice_gpu"

@@ -53,7 +53,7 @@ nr_mdevs() { ls "$MDEVS" 2>/dev/null | wc -l; }
 
 # Load the whole stack and give both lab GPUs to the vendor driver.
 load_stack() {
-	modprobe vslice_mdev && modprobe vslice_vfio_mdev &&
+	modprobe vfio_iommu_type1 && modprobe vslice_mdev && modprobe vslice_vfio_mdev &&
 		modprobe vslice_gpu ids=1234:1111 &&
 		[ -d "$PCI/$GPU0/mdev_supported_types" ] &&
 		[ -d "$PCI/$GPU1/mdev_supported_types" ]

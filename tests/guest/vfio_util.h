@@ -41,8 +41,9 @@ static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
 	what = "VFIO_GET_API_VERSION";
 	if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
 		goto fail;
-	what = "VFIO_CHECK_EXTENSION(TYPE1v2)";
-	if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU))
+	what = "VFIO_CHECK_EXTENSION(TYPE1v2): no TYPE1 IOMMU backend (modprobe vfio_iommu_type1)";
+	errno = ENODEV;
+	if (ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0)
 		goto fail;
 
 	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
