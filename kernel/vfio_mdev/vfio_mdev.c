@@ -172,14 +172,21 @@ static int vfio_mdev_probe(struct mdev_device *mdev)
 		return PTR_ERR(vmdev);
 	}
 	vmdev->mdev = mdev;
+	dev_set_drvdata(mdev_dev(mdev), vmdev);
 
+	/*
+	 * The device can be opened as soon as registration returns, and the
+	 * parent's ops (zapping mappings on reset) use mdev->vdev: publish
+	 * it first.
+	 */
+	mdev->vdev = &vmdev->vdev;
 	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
 	if (ret) {
+		mdev->vdev = NULL;
+		dev_set_drvdata(mdev_dev(mdev), NULL);
 		vfio_put_device(&vmdev->vdev);
 		return ret;
 	}
-	mdev->vdev = &vmdev->vdev;
-	dev_set_drvdata(mdev_dev(mdev), vmdev);
 	return 0;
 }
 
