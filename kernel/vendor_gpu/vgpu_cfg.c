@@ -200,21 +200,3 @@ int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_write);
-
-/**
- * vgpu_cfg_bar() - the address the guest programmed into a BAR
- * @cfg: the state
- * @bar: BAR number, 0 to 5
- *
- * Return: the BAR's address bits (flag bits masked off), 0 for a BAR
- * that does not exist.
- */
-u32 vgpu_cfg_bar(const struct vgpu_cfg *cfg, unsigned int bar)
-{
-	u32 off = CFG_BAR0 + 4 * bar, v = 0;
-
-	if (bar > 5 || vgpu_cfg_read(cfg, off, 4, &v))
-		return 0;
-	return v & ~0xfU;
-}
-EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_bar);

@@ -52,6 +52,5 @@ int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
 void vgpu_cfg_reset(struct vgpu_cfg *cfg);
 int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val);
 int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val);
-u32 vgpu_cfg_bar(const struct vgpu_cfg *cfg, unsigned int bar);
 
 #endif /* VSLICE_VGPU_CFG_H */

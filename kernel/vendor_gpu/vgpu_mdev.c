@@ -10,6 +10,7 @@
 #include <linux/vfio.h>
 
 #include "vgpu.h"
+#include "vgpu_access.h"
 
 static u32 vgpu_type_units(const struct vgpu_type *type)
 {
@@ -61,11 +62,11 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->type = type;
 	inst->units = vgpu_type_units(type);
 	mutex_init(&inst->lock);
-	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + (type - vgpu_builtin_types);
+	limits.type_index = type - vgpu_builtin_types;
+	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + limits.type_index;
 	limits.vram_size = inst->units << VGPU_UNIT_SHIFT;
 	limits.max_width = type->max_width;
 	limits.max_height = type->max_height;
-	limits.type_index = type - vgpu_builtin_types;
 	ret = vgpu_cfg_init(&inst->cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE);
 	if (!ret)
 		ret = vgpu_regs_init(&inst->regs, &limits);
@@ -205,16 +206,6 @@ static void vgpu_bar0_zap(struct mdev_device *mdev)
 				    vgpu_slice_size(inst), true);
 }
 
-/* The largest naturally aligned access, as a CPU would split it. */
-static u32 vgpu_cfg_chunk(loff_t pos, size_t count)
-{
-	if (count >= 4 && !(pos % 4))
-		return 4;
-	if (count >= 2 && !(pos % 2))
-		return 2;
-	return 1;
-}
-
 /*
  * Emulated register spaces (config space, BAR2) through read/write: split
  * into the naturally aligned 1, 2 and 4-byte accesses a CPU would make.
@@ -233,7 +224,7 @@ static ssize_t vgpu_emul_rw(struct vgpu_instance *inst, unsigned int index,
 
 	mutex_lock(&inst->lock);
 	while (done < count) {
-		u32 len = vgpu_cfg_chunk(pos + done, count - done);
+		u32 len = vgpu_access_chunk(pos + done, count - done);
 		u32 at = pos + done, val = 0;
 		__le32 raw = 0;
 
