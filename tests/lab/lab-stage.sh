@@ -11,6 +11,9 @@
 # lines only (the guest's, prefixed with STAGE, plus STAGE/build,
 # STAGE/initramfs, STAGE/boot and STAGE/dmesg-clean); everything else goes
 # to build/logs/STAGE/.  Exits 0 whatever the results.
+#
+# VSLICE_LAB_APPEND adds to the guest's kernel command line, e.g.
+# "vslice.suites=t-70-device" to run one suite while working on it.
 set -euo pipefail
 
 (($# == 3 || $# == 4)) || {
@@ -62,7 +65,8 @@ console=$logs/console.log klog=$logs/kernel.log
 note "booting $kimage (console: $console)"
 start=$SECONDS
 "$repo/tests/lab/run-vm.sh" --kernel "$kimage" --initrd "$image" --mode check \
-	--log "$console" --kernel-log "$klog" >/dev/null 2>"$logs/run-vm.log" || true
+	--log "$console" --kernel-log "$klog" ${VSLICE_LAB_APPEND:+--append "$VSLICE_LAB_APPEND"} \
+	>/dev/null 2>"$logs/run-vm.log" || true
 note "VM ran $((SECONDS - start)) s"
 
 text=$logs/console.txt
