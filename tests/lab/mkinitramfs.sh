@@ -13,7 +13,8 @@
 #                     Debian's kernel; the test kernel has them built in.
 #
 # Environment: VSLICE_GUEST_DIR (default tests/guest) is copied to
-# /vslice/guest and its *.c compiled to /vslice/bin; VSLICE_KDIR (default
+# /vslice/guest and its *.c compiled to /vslice/bin, against the 6.12 uAPI
+# headers of tests/lab/uapi-headers.sh; VSLICE_KDIR (default
 # /lib/modules/KERNEL_RELEASE/build) supplies modules.builtin when
 # /lib/modules/KERNEL_RELEASE has none, so busybox modprobe accepts
 # built-in modules.
@@ -122,11 +123,13 @@ depmod -b "$root" "$kver"
 # the image needs no libc.
 if [[ -d $guest ]]; then
 	cp -R "$guest/." "$root/vslice/guest/"
+	uapi=$("$repo/tests/lab/uapi-headers.sh")
 	shopt -s nullglob
 	for src in "$guest"/*.c; do
 		name=$(basename "$src" .c)
 		gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
-			-I "$repo/kernel/include" -o "$root/vslice/bin/$name" "$src" &
+			-isystem "$uapi" -I "$repo/kernel/include" \
+			-o "$root/vslice/bin/$name" "$src" &
 	done
 	shopt -u nullglob
 	# Wait for each compile so one failure fails the build.
