@@ -11,6 +11,7 @@
 
 #include "slice_alloc.h"
 #include "vgpu_cfg.h"
+#include "vgpu_irq.h"
 #include "vgpu_regs.h"
 
 #define VGPU_DRIVER_NAME "vslice"
@@ -79,6 +80,7 @@ struct vgpu_device {
  * @lock: serialises accesses to @cfg and @regs from device fd users
  * @cfg: the emulated PCI configuration space
  * @regs: the emulated MMIO registers behind BAR2
+ * @irq: INTx, MSI and REQ, and their eventfds
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
@@ -88,6 +90,7 @@ struct vgpu_instance {
 	struct mutex lock;	/* protects cfg and regs */
 	struct vgpu_cfg cfg;
 	struct vgpu_regs regs;
+	struct vgpu_irq irq;
 };
 
 int vgpu_parent_register(struct vgpu_device *gpu);

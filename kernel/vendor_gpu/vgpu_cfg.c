@@ -200,3 +200,34 @@ int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_write);
+
+/**
+ * vgpu_cfg_intx_disabled() - whether the guest disabled INTx
+ * @cfg: the state
+ *
+ * Return: the Interrupt Disable bit of the command register.  A device
+ * must not assert INTx while it is set.
+ */
+bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg)
+{
+	return cfg->regs[CFG_COMMAND + 1] & (CMD_INTX_DISABLE >> 8);
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_intx_disabled);
+
+/**
+ * vgpu_cfg_set_intx_status() - reflect the device's interrupt in status
+ * @cfg: the state
+ * @asserted: whether an interrupt is pending
+ *
+ * The Interrupt Status bit is read-only to the guest and follows the
+ * device's interrupt whether or not INTx is disabled, as the PCI spec
+ * has it.
+ */
+void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted)
+{
+	if (asserted)
+		cfg->regs[CFG_STATUS] |= STATUS_INTERRUPT;
+	else
+		cfg->regs[CFG_STATUS] &= ~STATUS_INTERRUPT;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_set_intx_status);

@@ -52,5 +52,7 @@ int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
 void vgpu_cfg_reset(struct vgpu_cfg *cfg);
 int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val);
 int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val);
+bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg);
+void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted);
 
 #endif /* VSLICE_VGPU_CFG_H */

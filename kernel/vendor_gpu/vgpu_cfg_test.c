@@ -189,6 +189,30 @@ static void cfg_init_rejects_bad_bars(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, SZ_64M_, 2048), -EINVAL);
 }
 
+static void cfg_intx_disable_and_status(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_intx_disabled(cfg));
+	vgpu_cfg_write(cfg, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
+	KUNIT_EXPECT_TRUE(test, vgpu_cfg_intx_disabled(cfg));
+
+	/* Status follows the device, and the guest cannot change it. */
+	vgpu_cfg_set_intx_status(cfg, true);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT,
+			(u32)PCI_STATUS_INTERRUPT);
+	vgpu_cfg_write(cfg, PCI_STATUS, 2, 0xffff);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2),
+			(u32)(PCI_STATUS_INTERRUPT | PCI_STATUS_CAP_LIST));
+	vgpu_cfg_set_intx_status(cfg, false);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2), (u32)PCI_STATUS_CAP_LIST);
+	vgpu_cfg_write(cfg, PCI_STATUS, 2, 0);
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_STATUS, 2), (u32)PCI_STATUS_CAP_LIST);
+
+	vgpu_cfg_reset(cfg);
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_intx_disabled(cfg));
+}
+
 static struct kunit_case vgpu_cfg_cases[] = {
 	KUNIT_CASE(cfg_identity),
 	KUNIT_CASE(cfg_identity_is_read_only),
@@ -198,6 +222,7 @@ static struct kunit_case vgpu_cfg_cases[] = {
 	KUNIT_CASE(cfg_unaligned_and_out_of_range),
 	KUNIT_CASE(cfg_reset_restores_power_on),
 	KUNIT_CASE(cfg_init_rejects_bad_bars),
+	KUNIT_CASE(cfg_intx_disable_and_status),
 	{}
 };
 

@@ -62,6 +62,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->type = type;
 	inst->units = vgpu_type_units(type);
 	mutex_init(&inst->lock);
+	vgpu_irq_init(&inst->irq);
 	limits.type_index = type - vgpu_builtin_types;
 	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + limits.type_index;
 	limits.vram_size = inst->units << VGPU_UNIT_SHIFT;
@@ -71,6 +72,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	if (!ret)
 		ret = vgpu_regs_init(&inst->regs, &limits);
 	if (ret) {
+		vgpu_irq_destroy(&inst->irq);
 		mutex_destroy(&inst->lock);
 		kfree(inst);
 		return ret;
@@ -80,6 +82,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	ret = vs_pool_alloc(&gpu->pool, inst->units, &inst->first_unit);
 	mutex_unlock(&gpu->lock);
 	if (ret) {
+		vgpu_irq_destroy(&inst->irq);
 		mutex_destroy(&inst->lock);
 		kfree(inst);
 		return ret;
@@ -101,6 +104,7 @@ static void vgpu_remove(struct mdev_device *mdev)
 	WARN_ON(vs_pool_free(&gpu->pool, inst->first_unit, inst->units));
 	mutex_unlock(&gpu->lock);
 	mdev_set_drvdata(mdev, NULL);
+	vgpu_irq_destroy(&inst->irq);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
 }
@@ -207,6 +211,19 @@ static void vgpu_bar0_zap(struct mdev_device *mdev)
 }
 
 /*
+ * A register or command write, or reset, may have moved the interrupt
+ * line.  Called with inst->lock held.
+ */
+static void vgpu_update_irq(struct vgpu_instance *inst)
+{
+	bool level = vgpu_regs_irq_asserted(&inst->regs);
+
+	lockdep_assert_held(&inst->lock);
+	vgpu_cfg_set_intx_status(&inst->cfg, level);
+	vgpu_irq_set_line(&inst->irq, level, !vgpu_cfg_intx_disabled(&inst->cfg));
+}
+
+/*
  * Emulated register spaces (config space, BAR2) through read/write: split
  * into the naturally aligned 1, 2 and 4-byte accesses a CPU would make.
  */
@@ -251,6 +268,8 @@ static ssize_t vgpu_emul_rw(struct vgpu_instance *inst, unsigned int index,
 			break;
 		done += len;
 	}
+	if (write && done)
+		vgpu_update_irq(inst);
 	mutex_unlock(&inst->lock);
 	return ret ? ret : count;
 }
@@ -338,6 +357,7 @@ static long vgpu_ioctl_reset(struct mdev_device *mdev)
 	mutex_lock(&inst->lock);
 	vgpu_cfg_reset(&inst->cfg);
 	vgpu_regs_reset(&inst->regs);
+	vgpu_update_irq(inst);
 	mutex_unlock(&inst->lock);
 	return 0;
 }
@@ -361,11 +381,17 @@ static long vgpu_ioctl_get_info(unsigned long arg)
 static long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd,
 		       unsigned long arg)
 {
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return vgpu_ioctl_get_info(arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return vgpu_ioctl_get_region_info(mdev_get_drvdata(mdev), arg);
+		return vgpu_ioctl_get_region_info(inst, arg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return vgpu_irq_ioctl_get_info(arg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vgpu_irq_ioctl_set(&inst->irq, mdev_dev(mdev), arg);
 	case VFIO_DEVICE_RESET:
 		return vgpu_ioctl_reset(mdev);
 	default:
@@ -408,6 +434,21 @@ static const struct attribute_group *vgpu_instance_groups[] = {
 	NULL,
 };
 
+/* The last fd closed: no eventfd of that user may be signalled again. */
+static void vgpu_close_device(struct mdev_device *mdev)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
+	vgpu_irq_release(&inst->irq);
+}
+
+static void vgpu_request(struct mdev_device *mdev, unsigned int count)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
+	vgpu_irq_request(&inst->irq, mdev_dev(mdev), count);
+}
+
 static const struct mdev_parent_ops vgpu_parent_ops = {
 	.owner = THIS_MODULE,
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
@@ -416,10 +457,12 @@ static const struct mdev_parent_ops vgpu_parent_ops = {
 	.create = vgpu_create,
 	.remove = vgpu_remove,
 	.dev_groups = vgpu_instance_groups,
+	.close_device = vgpu_close_device,
 	.read = vgpu_read,
 	.write = vgpu_write,
 	.ioctl = vgpu_ioctl,
 	.mmap = vgpu_mmap,
+	.request = vgpu_request,
 };
 
 /**

@@ -2,7 +2,7 @@
 /*
  * Trapped MMIO registers of a vGPU: the Bochs dispi interface, the VGA
  * ports and QEMU extended registers that bochs-drm uses, and vslice's
- * identification registers.
+ * identification and interrupt registers.
  *
  * The guest can program any mode it likes, but a mode whose scan-out
  * does not fit in the slice is never reported as one: the scan-out is
@@ -54,6 +54,8 @@ void vgpu_regs_reset(struct vgpu_regs *regs)
 	regs->dispi[DISPI_ID] = DISPI_ID5;
 	regs->dispi[DISPI_BPP] = 32;
 	regs->dispi[DISPI_VIDEO_MEMORY_64K] = regs->limits.vram_size / 65536;
+	regs->irq_status = 0;
+	regs->irq_enable = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_reset);
 
@@ -124,6 +126,10 @@ static u8 read_byte(const struct vgpu_regs *regs, u32 at)
 		v = at < VGPU_MMIO_QEXT + 4 ? QEXT_SIZE : QEXT_LITTLE_ENDIAN;
 		return v >> (8 * (at % 4));
 	}
+	if (at >= VSLICE_REG_IRQ_STATUS && at < VSLICE_REG_IRQ_RAISE) {
+		v = at < VSLICE_REG_IRQ_ENABLE ? regs->irq_status : regs->irq_enable;
+		return v >> (8 * (at % 4));
+	}
 	if (at >= VGPU_MMIO_VSLICE && at < VGPU_MMIO_VSLICE + 16) {
 		switch ((at - VGPU_MMIO_VSLICE) / 4) {
 		case 0:
@@ -175,8 +181,10 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_read);
  * @val: the value
  *
  * A dispi register takes a write only as a whole 16-bit register (2 bytes
- * at its offset, or a 4-byte write covering two); other writes to it,
- * and writes to read-only or unimplemented bytes, are dropped.
+ * at its offset, or a 4-byte write covering two), an interrupt register
+ * only as an aligned 4-byte write; other writes to them, and writes to
+ * read-only or unimplemented bytes, are dropped.  After a write the
+ * interrupt line may have changed: see vgpu_regs_irq_asserted().
  *
  * Return: 0, or -EINVAL (and no change) for a bad length or an access
  * outside BAR2.
@@ -199,6 +207,19 @@ int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val)
 		}
 		return 0;
 	}
+	if (len == 4) {
+		switch (offset) {
+		case VSLICE_REG_IRQ_STATUS:
+			regs->irq_status &= ~val;
+			return 0;
+		case VSLICE_REG_IRQ_ENABLE:
+			regs->irq_enable = val & VSLICE_IRQ_ALL;
+			return 0;
+		case VSLICE_REG_IRQ_RAISE:
+			regs->irq_status |= val & VSLICE_IRQ_ALL;
+			return 0;
+		}
+	}
 	for (i = 0; i < len; i++) {
 		u32 at = offset + i;
 
@@ -208,6 +229,19 @@ int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_write);
+
+/**
+ * vgpu_regs_irq_asserted() - whether the device asserts its interrupt
+ * @regs: the state
+ *
+ * Return: true while an enabled interrupt cause is pending.  The caller
+ * turns this level into INTx (level) or MSI (on each rising edge).
+ */
+bool vgpu_regs_irq_asserted(const struct vgpu_regs *regs)
+{
+	return regs->irq_status & regs->irq_enable;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_irq_asserted);
 
 /**
  * vgpu_regs_scanout() - the scan-out of the programmed mode

@@ -8,6 +8,7 @@
  *   0x500-0x515  Bochs dispi (VBE) registers, 16 bits each
  *   0x600-0x607  QEMU extended registers: region size, endianness
  *   0x700-0x70f  vslice identification: magic, version, type, VRAM MiB
+ *   0x710-0x71b  vslice interrupts: status (RW1C), enable, raise
  *
  * Pure logic: the caller serialises accesses.
  */
@@ -45,6 +46,19 @@
 #define VSLICE_MAGIC		0x434c5356	/* "VSLC" */
 #define VSLICE_REGS_VERSION	1
 
+/*
+ * Interrupt registers, 32 bits each, taking only aligned 4-byte writes.
+ * The interrupt line is asserted while (status & enable) is non-zero.
+ * Writing a bit to RAISE sets it in STATUS: the software interrupt a
+ * driver uses to test its interrupt path (and our tests use to test
+ * INTx and MSI delivery).
+ */
+#define VSLICE_REG_IRQ_STATUS	(VGPU_MMIO_VSLICE + 0x10)
+#define VSLICE_REG_IRQ_ENABLE	(VGPU_MMIO_VSLICE + 0x14)
+#define VSLICE_REG_IRQ_RAISE	(VGPU_MMIO_VSLICE + 0x18)
+#define VSLICE_IRQ_SWI		0x1
+#define VSLICE_IRQ_ALL		VSLICE_IRQ_SWI
+
 /**
  * struct vgpu_regs_limits - what a type allows
  * @vram_size: bytes of VRAM behind BAR0
@@ -64,11 +78,15 @@ struct vgpu_regs_limits {
  * @limits: from the type, fixed
  * @dispi: the dispi registers
  * @vga: the VGA port bytes
+ * @irq_status: pending interrupt causes (VSLICE_IRQ_*)
+ * @irq_enable: causes that assert the interrupt line
  */
 struct vgpu_regs {
 	struct vgpu_regs_limits limits;
 	u16 dispi[DISPI_NR];
 	u8 vga[0x20];
+	u32 irq_status;
+	u32 irq_enable;
 };
 
 /**
@@ -91,6 +109,7 @@ int vgpu_regs_init(struct vgpu_regs *regs, const struct vgpu_regs_limits *limits
 void vgpu_regs_reset(struct vgpu_regs *regs);
 int vgpu_regs_read(const struct vgpu_regs *regs, u32 offset, u32 len, u32 *val);
 int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val);
+bool vgpu_regs_irq_asserted(const struct vgpu_regs *regs);
 int vgpu_regs_scanout(const struct vgpu_regs *regs, struct vgpu_scanout *out);
 
 #endif /* VSLICE_VGPU_REGS_H */

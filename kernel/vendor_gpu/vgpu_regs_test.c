@@ -174,6 +174,53 @@ static void regs_init_rejects_bad_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_regs_init(regs, &bad), -EINVAL);
 }
 
+static u32 rd32(struct kunit *test, struct vgpu_regs *regs, u32 off)
+{
+	u32 v = 0xdeadbeef;
+
+	KUNIT_EXPECT_EQ(test, vgpu_regs_read(regs, off, 4, &v), 0);
+	return v;
+}
+
+static void regs_interrupt_line(struct kunit *test)
+{
+	struct vgpu_regs *regs = new_regs(test);
+
+	/* A raised but not enabled cause is pending, not asserted. */
+	KUNIT_EXPECT_EQ(test, vgpu_regs_write(regs, VSLICE_REG_IRQ_RAISE, 4, ~0U), 0);
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_STATUS), (u32)VSLICE_IRQ_ALL);
+	KUNIT_EXPECT_FALSE(test, vgpu_regs_irq_asserted(regs));
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_ENABLE, 4, ~0U);
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_ENABLE), (u32)VSLICE_IRQ_ALL);
+	KUNIT_EXPECT_TRUE(test, vgpu_regs_irq_asserted(regs));
+	/* RAISE reads as zero. */
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_RAISE), 0U);
+
+	/* Partial and unaligned writes are dropped. */
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_STATUS, 2, 0xffff);
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_STATUS, 1, 0xff);
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_STATUS + 1, 4, ~0U);
+	KUNIT_EXPECT_TRUE(test, vgpu_regs_irq_asserted(regs));
+
+	/* Write one to clear deasserts; writing zero clears nothing. */
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_STATUS, 4, 0);
+	KUNIT_EXPECT_TRUE(test, vgpu_regs_irq_asserted(regs));
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_STATUS, 4, VSLICE_IRQ_SWI);
+	KUNIT_EXPECT_FALSE(test, vgpu_regs_irq_asserted(regs));
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_STATUS), 0U);
+
+	/* Disabling a pending cause deasserts; reset clears both. */
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_RAISE, 4, VSLICE_IRQ_SWI);
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_ENABLE, 4, 0);
+	KUNIT_EXPECT_FALSE(test, vgpu_regs_irq_asserted(regs));
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_ENABLE, 4, VSLICE_IRQ_SWI);
+	KUNIT_EXPECT_TRUE(test, vgpu_regs_irq_asserted(regs));
+	vgpu_regs_reset(regs);
+	KUNIT_EXPECT_FALSE(test, vgpu_regs_irq_asserted(regs));
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_STATUS), 0U);
+	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_ENABLE), 0U);
+}
+
 static struct kunit_case vgpu_regs_cases[] = {
 	KUNIT_CASE(regs_what_bochs_drm_probes),
 	KUNIT_CASE(regs_vslice_identification),
@@ -182,6 +229,7 @@ static struct kunit_case vgpu_regs_cases[] = {
 	KUNIT_CASE(regs_scanout_never_leaves_the_slice),
 	KUNIT_CASE(regs_bounds_and_reset),
 	KUNIT_CASE(regs_init_rejects_bad_limits),
+	KUNIT_CASE(regs_interrupt_line),
 	{}
 };
 
