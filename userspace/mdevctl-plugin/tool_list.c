@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vslicectl list [UUID]: each vGPU with its type, GPU, vendor attributes,
+ * whether it is open (see holders.h) and the libvirt domain that uses it.
+ * Without libvirt or libvirtd the VM is unknown; that is not an error.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "holders.h"
+#include "tool.h"
+#include "virt.h"
+
+struct row {
+	const struct vs_inst *in;
+	enum vs_open_state state;
+	struct vs_holder h[VS_MAX_HOLDERS];
+	size_t nh;
+	int vm_found;		/* 1 found, 0 not, -1 unknown */
+	char vm[256];
+	bool vm_running;
+};
+
+static const enum vs_attr_id settable[] = {
+	VS_ATTR_OWNER, VS_ATTR_WEIGHT, VS_ATTR_FPS_CAP, VS_ATTR_MAX_RESOLUTION,
+};
+
+static struct json_object *json_row(const struct row *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *attrs = json_object_new_object();
+	struct json_object *holders = json_object_new_array();
+	const struct vs_inst *in = r->in;
+	size_t i;
+
+	json_object_object_add(o, "uuid", json_object_new_string(in->uuid));
+	json_object_object_add(o, "parent", json_object_new_string(in->parent));
+	json_object_object_add(o, "type", json_object_new_string(in->type));
+	json_object_object_add(o, "state", json_object_new_string(vs_open_state_name(r->state)));
+	for (i = 0; i < r->nh; i++) {
+		struct json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "pid", json_object_new_int(r->h[i].pid));
+		json_object_object_add(h, "command", json_object_new_string(r->h[i].comm));
+		json_object_array_add(holders, h);
+	}
+	json_object_object_add(o, "holders", holders);
+	if (r->vm_found == 1) {
+		struct json_object *vm = json_object_new_object();
+
+		json_object_object_add(vm, "domain", json_object_new_string(r->vm));
+		json_object_object_add(vm, "running", json_object_new_boolean(r->vm_running));
+		json_object_object_add(o, "vm", vm);
+	} else {
+		json_object_object_add(o, "vm", NULL);
+	}
+	for (i = 0; i < VS_ARRAY_SIZE(settable); i++)
+		if (in->attr_ok[settable[i]])
+			json_object_object_add(attrs, vs_attr_table[settable[i]].name,
+					       json_object_new_string(in->attr[settable[i]]));
+	json_object_object_add(o, "attributes", attrs);
+	json_object_object_add(o, "vram_offset",
+			       json_object_new_int64(strtoll(in->attr[VS_ATTR_VRAM_OFFSET], NULL, 0)));
+	json_object_object_add(o, "vram_size",
+			       json_object_new_int64(strtoll(in->attr[VS_ATTR_VRAM_SIZE], NULL, 0)));
+	json_object_object_add(o, "scanout", json_object_new_string(in->attr[VS_ATTR_SCANOUT]));
+	json_object_object_add(o, "iommu_group", json_object_new_string(in->iommu_group));
+	return o;
+}
+
+static void text_row(struct vs_tool *t, const struct row *r)
+{
+	const struct vs_inst *in = r->in;
+	char vm[300];
+	size_t i;
+
+	if (r->vm_found == 1)
+		snprintf(vm, sizeof(vm), "%s%s", r->vm, r->vm_running ? "" : " (off)");
+	else if (r->nh)
+		snprintf(vm, sizeof(vm), "pid %d (%s)", r->h[0].pid, r->h[0].comm);
+	else
+		snprintf(vm, sizeof(vm), "-");
+	fprintf(t->out, "%-36s %-14s %-12s %-7s %-20s", in->uuid, in->parent, in->type,
+		vs_open_state_name(r->state), vm);
+	for (i = 0; i < VS_ARRAY_SIZE(settable); i++) {
+		const char *name = vs_attr_table[settable[i]].name + strlen("vslice/");
+
+		fprintf(t->out, " %s=%s", name, in->attr[settable[i]]);
+	}
+	fputc('\n', t->out);
+}
+
+int vs_cmd_list(struct vs_tool *t, int argc, char **argv)
+{
+	struct json_object *arr = json_object_new_array(), *lv = json_object_new_object();
+	char err[512] = "";
+	struct vs_virt *virt;
+	struct vs_inst *in;
+	size_t i, n, shown = 0;
+	int ret;
+
+	if (argc == 1 && !vs_uuid_valid(argv[0])) {
+		json_object_put(arr);
+		json_object_put(lv);
+		return vs_fail(t, VS_EXIT_USAGE, "%s is not a UUID", argv[0]);
+	}
+	ret = vs_load_instances(t, &in, &n);
+	if (ret) {
+		json_object_put(arr);
+		json_object_put(lv);
+		return vs_fail(t, VS_EXIT_FAIL, "cannot read sysfs: %s", strerror(-ret));
+	}
+	virt = vs_virt_open(t->uri, true, err, sizeof(err));
+	json_object_object_add(lv, "connected", json_object_new_boolean(virt != NULL));
+	if (!virt)
+		json_object_object_add(lv, "reason", json_object_new_string(err));
+	if (!t->json)
+		fprintf(t->out, "%-36s %-14s %-12s %-7s %-20s %s\n", "UUID", "PARENT", "TYPE",
+			"STATE", "VM", "ATTRIBUTES");
+	for (i = 0; i < n; i++) {
+		struct row r = { .in = &in[i], .vm_found = -1 };
+
+		if (argc == 1 && strcasecmp(argv[0], in[i].uuid))
+			continue;
+		shown++;
+		r.state = vs_open_state(t->root, &in[i], r.h, VS_MAX_HOLDERS, &r.nh);
+		if (virt)
+			r.vm_found = vs_virt_find_mdev(virt, in[i].uuid, r.vm, sizeof(r.vm),
+						       &r.vm_running, err, sizeof(err));
+		if (t->json)
+			json_object_array_add(arr, json_row(&r));
+		else
+			text_row(t, &r);
+	}
+	vs_virt_close(virt);
+	free(in);
+	if (argc == 1 && !shown) {
+		json_object_put(arr);
+		json_object_put(lv);
+		return vs_fail(t, VS_EXIT_NOTFOUND, "no vslice vGPU %s", argv[0]);
+	}
+	if (t->json) {
+		struct json_object *top = json_object_new_object();
+
+		json_object_object_add(top, "instances", arr);
+		json_object_object_add(top, "libvirt", lv);
+		vs_emit(t, top);
+	} else {
+		json_object_put(arr);
+		json_object_put(lv);
+	}
+	return VS_EXIT_OK;
+}
