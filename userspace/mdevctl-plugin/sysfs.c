@@ -88,7 +88,8 @@ int vs_write_text(const char *path, const char *val, size_t len)
 	ssize_t w;
 	int fd, ret = 0;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell redirection: sysfs ignores it, files do not. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	do {
