@@ -19,8 +19,10 @@ DESTDIR ?=
 INSTALL_MOD_DIR ?= updates
 
 KBUILD_ARGS := -C $(KDIR) M=$(OUT)
+# The vGPU type table images (firmware/), for request_firmware().
+FW_OUT := $(CURDIR)/build/firmware
 
-.PHONY: all modules install modules_install clean deps demo check lint lab-shell
+.PHONY: all modules firmware install modules_install clean deps demo check lint lab-shell
 
 all: modules
 
@@ -36,12 +38,21 @@ $(OUT)/.mirror: FORCE
 modules: $(OUT)/.mirror
 	$(MAKE) $(KBUILD_ARGS) modules
 
-modules_install install: modules
+modules_install: modules
 	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_PATH=$(if $(DESTDIR),$(abspath $(DESTDIR)),) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=/bin/true modules_install
 	install -D -m 0644 packaging/modprobe.d/vslice.conf \
 		$(DESTDIR)/etc/modprobe.d/vslice.conf
 	$(if $(DESTDIR),,depmod -a $(KREL))
+
+firmware:
+	$(MAKE) -C firmware FW_OUT=$(FW_OUT)
+
+# The images go to $(DESTDIR)/lib/firmware/vslice/, where request_firmware()
+# looks for "vslice/gpu-<vendor>-<device>-<vram>m.fw".
+install: modules_install
+	$(MAKE) -C firmware FW_OUT=$(FW_OUT) \
+		DESTDIR=$(if $(DESTDIR),$(abspath $(DESTDIR)),) install
 
 clean:
 	rm -rf $(CURDIR)/build
