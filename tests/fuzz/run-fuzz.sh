@@ -16,26 +16,37 @@ secs=${1:-${VSLICE_FUZZ_SECONDS:-30}}
 out=$repo/build/fuzz
 mkdir -p "$out"
 
-# target: the pure sources it compiles, and their include directory.
+# target: the sources it compiles (space-separated; their directories are
+# the include path).
 declare -A sources=(
 	[fuzz_uuid]="kernel/mdev_core/mdev_uuid.c"
 	[fuzz_slice]="kernel/vendor_gpu/slice_alloc.c"
-	[fuzz_fw]="kernel/vendor_gpu/vgpu_fw.c"
 )
-# Longest input: a UUID and some; a few hundred allocator operations; a
-# type table image of 16 types with room for longer headers and entries.
-declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300 [fuzz_fw]=4096)
+# Longest input: a UUID and some; a few hundred allocator operations.
+declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300)
+
+# The mdevctl callout's JSON input: the userspace files the callout is
+# built from, linked with json-c.
+sources[fuzz_callout]="userspace/mdevctl-plugin/callout_json.c userspace/mdevctl-plugin/vattr.c userspace/mdevctl-plugin/typedesc.c userspace/mdevctl-plugin/util.c"
+max_len[fuzz_callout]=4096
+# Extra compiler and linker flags of a target.
+declare -A flags=([fuzz_callout]="-D_GNU_SOURCE $(pkg-config --cflags --libs json-c)")
 
 for target in "${!sources[@]}"; do
-	src=${sources[$target]}
+	read -ra srcs <<<"${sources[$target]}"
+	incs=() files=()
+	for src in "${srcs[@]}"; do
+		incs+=(-I"$repo/$(dirname "$src")")
+		files+=("$repo/$src")
+	done
 	name=fuzz/$target
 	bin=$out/$target
+	# shellcheck disable=SC2086 # flags are several words
 	if ! clang-14 -g -O1 -std=gnu11 -Wall -Wextra -Werror \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$repo/tests/fuzz/include" -I"$repo/kernel/include" \
-		-I"$repo/$(dirname "$src")" \
-		-o "$bin" "$repo/tests/fuzz/$target.c" "$repo/$src" \
-		>"$out/$target.build.log" 2>&1; then
+		"${incs[@]}" -o "$bin" "$repo/tests/fuzz/$target.c" "${files[@]}" \
+		${flags[$target]:-} >"$out/$target.build.log" 2>&1; then
 		echo "VSLICE-RESULT: FAIL $name: build failed, see $out/$target.build.log"
 		continue
 	fi

@@ -118,6 +118,8 @@ static struct json_object *parse_strict(const char *buf, size_t len,
 		json_object_put(obj);
 		return NULL;
 	}
+	if (!obj)	/* json-c's null */
+		vs_msg(m, "the input is JSON null; expected an object");
 	return obj;
 }
 

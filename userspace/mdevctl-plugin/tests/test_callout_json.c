@@ -101,6 +101,7 @@ static void bad_json(void **state)
 	REFUSED("{} {}", "at offset 3");
 	REFUSED("{}x", "at offset 2");
 	REFUSED("12", "must be a JSON object");
+	REFUSED("  null \n", "JSON null");
 	REFUSED("1.5e", "ends early");
 	REFUSED("\xff\xfe{}", "not valid JSON");
 }
