@@ -19,6 +19,18 @@
 # /lib/modules/KERNEL_RELEASE has none, so busybox modprobe accepts
 # built-in modules.
 #
+# With --distro-modules (Debian's kernel: the lab/debian stage, the demo,
+# the lab shell) the image also carries what tests/guest/t-80-qemu-guest.sh
+# needs to give a vGPU to a nested QEMU guest:
+#
+#   /usr/bin/qemu-system-x86_64   this machine's QEMU with its shared
+#                                 libraries and accel-tcg-x86_64.so
+#   /usr/share/qemu, /usr/share/seabios   its firmware
+#   /vslice/vmguest/              the nested guest (tests/lab/mkvmguest.sh)
+#   /vslice/bin/vram-find         tests/vmguest/vram-find.c, static
+#
+# VSLICE_VMGUEST=1 adds them to any image, VSLICE_VMGUEST=0 leaves them out.
+#
 # The archive is reproducible: sorted, owner 0, fixed mtimes, gzip -n.
 set -euo pipefail
 
@@ -35,6 +47,7 @@ if (($# == 4)); then
 	[[ $4 == --distro-modules ]] || usage
 	distro=1
 fi
+vmguest=${VSLICE_VMGUEST:-$distro}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 guest=${VSLICE_GUEST_DIR:-$repo/tests/guest}
@@ -138,6 +151,29 @@ if [[ -d $guest ]]; then
 	done
 else
 	echo "mkinitramfs: warning: $guest does not exist" >&2
+fi
+
+# The nested-guest test's QEMU and guest: only in the images that run it.
+if ((vmguest)); then
+	"$repo/tests/lab/mkvmguest.sh" "$root/vslice/vmguest"
+	qemu=/usr/bin/qemu-system-x86_64
+	install -D -m 0755 "$qemu" "$root$qemu"
+	# The libraries where the dynamic loader looks for them (ldd prints
+	# "name => path (address)", or "path (address)" for the loader).
+	while read -r lib; do
+		install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+		LC_ALL=C sort -u)
+	# TCG is a loadable module in Debian's QEMU (QEMU_MODULE_DIR).
+	install -D -m 0644 /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so \
+		"$root/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so"
+	# BIOS and option ROMs.  Links out of these directories (OVMF) would
+	# dangle in the image.
+	mkdir -p "$root/usr/share"
+	cp -R /usr/share/qemu /usr/share/seabios "$root/usr/share/"
+	find "$root/usr/share/qemu" "$root/usr/share/seabios" -xtype l -delete
+	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+		-o "$root/vslice/bin/vram-find" "$repo/tests/vmguest/vram-find.c"
 fi
 
 find "$root" -exec touch -h -d @0 {} +

@@ -1,0 +1,313 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The real client: QEMU gives a vGPU to a guest with
+# "-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/<uuid>", and the guest's
+# unmodified kernel (Debian's 6.12, its bochs-drm) drives it.  QEMU runs
+# here, in the lab VM, under TCG; the guest is tests/lab/mkvmguest.sh's
+# image, whose /init (tests/vmguest/init.sh) reports on its serial line.
+#
+# Steps: QEMU realizes the vfio-pci device; the guest boots; bochs-drm
+# binds to it and sets a mode (fbdev /dev/fb0); the guest draws a pattern
+# of a fresh random seed; that pattern is in the instance's slice of the
+# parent's VRAM and not in another instance's; "remove" of the instance
+# while the guest runs returns (VFIO REQ -> QEMU -> ACPI hot-unplug ->
+# the guest ejects -> QEMU closes the device) and the instance is gone;
+# QEMU and the guest keep running and the guest saw the device go; the
+# guest powers off.
+#
+# Needs QEMU and the nested guest in the image, which mkinitramfs.sh adds
+# for Debian's kernel (--distro-modules) only: the suite takes about 2.5
+# minutes on lab/debian, but 6.5 under the sanitizer kernel of
+# lab/testkernel (measured; VSLICE_VMGUEST=1 builds such an image), where
+# it skips.
+SUITE=qemu-guest
+. "$(dirname "$0")/lib.sh"
+
+QEMU=/usr/bin/qemu-system-x86_64
+VMG=/vslice/vmguest
+# Debian's QEMU loads TCG as a module.
+export QEMU_MODULE_DIR=/usr/lib/x86_64-linux-gnu/qemu
+
+# Upper bounds, not expectations: the guest reaches its drawing in about
+# 2 minutes under nested TCG on a busy 2-core machine.
+BOOT_SECS=360
+REMOVE_SECS=120
+UNPLUG_SECS=60
+OFF_SECS=60
+
+if [ ! -x $QEMU ] || [ ! -f $VMG/vmlinuz ] || [ ! -f $VMG/initramfs.cpio.gz ]; then
+	skip run "no nested QEMU guest in this image: mkinitramfs.sh adds it for Debian's kernel (--distro-modules) only; under the sanitizer kernel the suite takes ~6.5 min"
+	exit 0
+fi
+
+dir=$(mktemp -d /tmp/qemu-guest.XXXXXX)
+qpid='' cpid=
+start=$(cut -d. -f1 /proc/uptime)
+now() { echo $(($(cut -d. -f1 /proc/uptime) - start)); }
+note() { echo "$SUITE: [$(now)s] $*"; }
+
+alive() { [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; }
+
+# The inner console as text (QEMU passes the guest's CR LF through).
+console() { tr -d '\r' <"$dir/console.raw" 2>/dev/null; }
+
+# Why a step failed: the last inner console lines (on one line for the
+# result) and, in full, on the lab console for the log.
+why() {
+	console | tail -n 25 | sed 's/^/  vmguest| /'
+	tail -n 10 "$dir/qemu.log" 2>/dev/null | sed 's/^/  qemu| /'
+	_t=$(console | grep -v '^$' | tail -n 3 | tr '\n' '|' | cut -c1-300)
+	_q=$(tail -n 2 "$dir/qemu.log" 2>/dev/null | tr '\n' '|' | cut -c1-200)
+	echo "$1; inner console tail: ${_t:-<empty>}; qemu: ${_q:-<nothing>}" >"$dir/why"
+}
+fail_why() {
+	why "$2"
+	fail "$1" "$(cat "$dir/why")"
+}
+
+# line WHAT SECONDS: the first inner console line "VMGUEST-WHAT ...",
+# waiting up to SECONDS while QEMU runs.  Until the guest has drawn, a
+# VMGUEST-ERROR ends the wait: the guest's /init gave up.
+stop_on_error=1
+line() {
+	_i=0
+	while :; do
+		_l=$(console | grep -m 1 "VMGUEST-$1 ")
+		if [ -n "$_l" ]; then
+			echo "$_l"
+			return 0
+		fi
+		if ! alive || [ $_i -ge "$2" ]; then
+			return 1
+		fi
+		if [ $stop_on_error = 1 ] && console | grep -q 'VMGUEST-ERROR'; then
+			return 1
+		fi
+		sleep 1
+		_i=$((_i + 1))
+	done
+}
+
+# field NAME LINE: the value of NAME=value in LINE.
+field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+# send CMD: a command line to the guest's /init.  Opening the FIFO
+# blocks if QEMU is gone, hence the timeout.
+send() { alive && timeout 5 sh -c "echo $1 >'$dir/console.in'"; }
+
+stop_qemu() {
+	if alive; then
+		kill -9 "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	qpid=
+}
+
+cleanup() {
+	stop_qemu
+	[ -n "$cpid" ] && kill "$cpid" 2>/dev/null
+	for _u in "$a" "$b"; do
+		[ -e "$MDEVS/$_u" ] && remove "$_u"
+	done
+	check unload unload_stack
+	rm -rf "$dir"
+}
+
+# skip_rest "STEP...": the steps that cannot run after a failure.
+skip_rest() {
+	for _s in $1; do
+		skip "$_s" "an earlier step failed"
+	done
+}
+
+after_boot="bochs-drm-binds mode-set guest-draws pattern-in-slice pattern-not-in-other-slice"
+after_draw="remove-returns instance-gone qemu-keeps-running guest-sees-unplug guest-keeps-running guest-powers-off"
+
+check load load_stack
+# Two instances on one GPU: the guest gets a, b is the other slice.
+a=$(new_uuid) b=$(new_uuid)
+check create-a create "$GPU0" s32 "$a"
+check create-b create "$GPU0" s32 "$b"
+if [ ! -e "$MDEVS/$a" ] || [ ! -e "$MDEVS/$b" ]; then
+	skip_rest "qemu-realizes guest-boots $after_boot $after_draw"
+	cleanup
+	exit 0
+fi
+
+# The guest's serial line: QEMU's "pipe" chardev reads PATH.in and
+# writes PATH.out; a reader copies the output to a file as it comes.
+mkfifo "$dir/console.in" "$dir/console.out"
+cat "$dir/console.out" >"$dir/console.raw" &
+cpid=$!
+# i440fx ("pc") has ACPI PCI hotplug on its root bus: the REQ unplug
+# goes through it.  No NIC, no VGA: the vGPU is the only display.
+note "starting QEMU with vfio-pci,sysfsdev=$MDEVS/$a"
+$QEMU -L /usr/share/qemu -L /usr/share/seabios \
+	-machine pc -accel tcg -m 256M \
+	-nodefaults -no-user-config -display none -vga none -no-reboot \
+	-kernel $VMG/vmlinuz -initrd $VMG/initramfs.cpio.gz \
+	-append "console=ttyS0 quiet" \
+	-chardev "pipe,id=con,path=$dir/console" -serial chardev:con \
+	-device "vfio-pci,sysfsdev=$MDEVS/$a,addr=04.0" \
+	>"$dir/qemu.log" 2>&1 &
+qpid=$!
+
+# QEMU realizes the device before the guest's first instruction; an
+# error there makes it exit at once.
+sleep 5
+if alive; then
+	pass qemu-realizes
+else
+	fail_why qemu-realizes "QEMU exited at start-up"
+	skip_rest "guest-boots $after_boot $after_draw"
+	cleanup
+	exit 0
+fi
+
+if up=$(line UP $BOOT_SECS); then
+	pass guest-boots
+	note "guest userspace up (guest uptime $(field t "$up") s)"
+else
+	fail_why guest-boots "no VMGUEST-UP within ${BOOT_SECS}s"
+	skip_rest "$after_boot $after_draw"
+	cleanup
+	exit 0
+fi
+
+# bochs-drm on the vGPU: 1234:1111, the vslice subsystem of s32, the
+# second type of the built-in table (1234:5601).
+booted=0
+if dev=$(line DEV $BOOT_SECS) && [ "$(field driver "$dev")" = bochs-drm ] &&
+	[ "$(field id "$dev")" = 1234:1111 ] && [ "$(field subsys "$dev")" = 1234:5601 ]; then
+	pass bochs-drm-binds
+	booted=1
+else
+	fail_why bochs-drm-binds "want driver=bochs-drm id=1234:1111 subsys=1234:5601, got '${dev:-no VMGUEST-DEV line}'"
+fi
+
+# A mode that fits the slice: width x height x 4 bytes.
+size=$(cat "$MDEVS/$a/vslice/vram_size")
+if fb=$(line FB $BOOT_SECS); then
+	vs=$(field virtual_size "$fb")
+	bpp=$(field bpp "$fb")
+	fbbytes=$((${vs%,*} * ${vs#*,} * bpp / 8))
+	if [ "$bpp" = 32 ] && [ "$fbbytes" -gt 0 ] && [ "$fbbytes" -le "$size" ]; then
+		pass mode-set
+		note "fb0 virtual_size=$vs bpp=$bpp (guest uptime $(field t "$fb") s)"
+	else
+		fail_why mode-set "fb0 virtual_size=$vs bpp=$bpp does not fit a $size-byte slice at 32 bpp"
+	fi
+else
+	fail_why mode-set "no VMGUEST-FB (no /dev/fb0)"
+fi
+
+drawn=0
+if drawn_line=$(line DRAWN 120); then
+	seed=$(field seed "$drawn_line")
+	bytes=$(field bytes "$drawn_line")
+	pass guest-draws
+	note "guest drew $(field mode "$drawn_line") with seed $seed, $bytes bytes"
+	drawn=1
+else
+	fail_why guest-draws "no VMGUEST-DRAWN"
+fi
+stop_on_error=0
+
+# The pattern reaches VRAM when the guest's fbdev emulation flushes its
+# shadow buffer: look again for a few seconds.
+if [ $drawn = 1 ]; then
+	off=$(cat "$MDEVS/$a/vslice/vram_offset")
+	i=0
+	while ! found=$(vram-find "$GPU0" "$off" "$size" "0x$seed" "$bytes" 2>&1) && [ $i -lt 20 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	case "$found" in
+	found*)
+		pass pattern-in-slice
+		note "pattern at slice offset ${found#found } of $a (parent offset $off)"
+		;;
+	*) fail_why pattern-in-slice "vram-find $GPU0 $off $size: $found" ;;
+	esac
+	boff=$(cat "$MDEVS/$b/vslice/vram_offset")
+	bsize=$(cat "$MDEVS/$b/vslice/vram_size")
+	found=$(vram-find "$GPU0" "$boff" "$bsize" "0x$seed" "$bytes" 2>&1)
+	expect pattern-not-in-other-slice absent "$found"
+else
+	skip_rest "pattern-in-slice pattern-not-in-other-slice"
+fi
+
+if [ $booted = 0 ]; then
+	skip_rest "$after_draw"
+	cleanup
+	exit 0
+fi
+
+# Remove the instance while the guest has it.  The VFIO core asks QEMU
+# to release it (REQ); QEMU hot-unplugs it through ACPI, the guest
+# ejects it, QEMU closes the device, and remove returns.  A hang is a
+# failure: then QEMU is killed so that the remove, and the run, end.
+note "removing $a while the guest runs"
+rstart=$(now)
+sysfs-write "$MDEVS/$a/remove" 1 >"$dir/remove.out" 2>&1 &
+rpid=$!
+i=0
+while kill -0 $rpid 2>/dev/null && [ $i -lt $REMOVE_SECS ]; do
+	sleep 1
+	i=$((i + 1))
+done
+if kill -0 $rpid 2>/dev/null; then
+	fail_why remove-returns "remove still blocked after ${REMOVE_SECS}s (QEMU got no REQ, or the guest did not eject); killing QEMU"
+	stop_qemu
+	wait $rpid
+	skip_rest "instance-gone qemu-keeps-running guest-sees-unplug guest-keeps-running guest-powers-off"
+	cleanup
+	exit 0
+fi
+wait $rpid
+rout=$(cat "$dir/remove.out")
+if [ "$rout" = OK ]; then
+	pass remove-returns
+	note "remove returned after $(($(now) - rstart)) s"
+else
+	fail_why remove-returns "remove failed: $rout"
+fi
+check instance-gone test ! -e "$MDEVS/$a"
+check qemu-keeps-running alive
+
+if gone=$(line GONE $UNPLUG_SECS); then
+	pass guest-sees-unplug
+	note "guest saw the unplug (guest uptime $(field t "$gone") s)"
+else
+	fail_why guest-sees-unplug "no VMGUEST-GONE within ${UNPLUG_SECS}s of the remove"
+fi
+send ping
+if pong=$(line PONG 30) && [ "$(field device "$pong")" = absent ]; then
+	pass guest-keeps-running
+else
+	fail_why guest-keeps-running "want 'VMGUEST-PONG device=absent', got '${pong:-nothing}'"
+fi
+
+send poweroff
+i=0
+while alive && [ $i -lt $OFF_SECS ]; do
+	sleep 1
+	i=$((i + 1))
+done
+if alive; then
+	fail_why guest-powers-off "QEMU still running ${OFF_SECS}s after poweroff"
+else
+	wait "$qpid"
+	rc=$?
+	qpid=
+	if [ $rc = 0 ]; then
+		pass guest-powers-off
+	else
+		fail_why guest-powers-off "QEMU exited with status $rc"
+	fi
+fi
+note "done; the guest and QEMU said:"
+console | sed 's/^/  vmguest| /'
+sed 's/^/  qemu| /' "$dir/qemu.log"
+cleanup

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the nested guest that tests/guest/t-80-qemu-guest.sh boots inside
+# the lab VM: an unmodified Debian kernel with a busybox initramfs whose
+# only driver is bochs-drm.
+#
+#   mkvmguest.sh OUTDIR [KERNEL_RELEASE]
+#
+# KERNEL_RELEASE defaults to Debian's 6.12 kernel (tests/lab/debian-kernel.sh),
+# whatever kernel the lab VM itself runs.  Writes
+#
+#   OUTDIR/vmlinuz              /boot/vmlinuz-KERNEL_RELEASE as it is
+#   OUTDIR/initramfs.cpio.gz    /init          tests/vmguest/init.sh
+#                               /bin/busybox (+ applets)
+#                               /bin/fb-draw   tests/vmguest/fb-draw.c, static
+#                               /lib/modules/KERNEL_RELEASE/  bochs.ko and its
+#                               dependencies, decompressed, depmod'ed
+#
+# The archive is reproducible: sorted, owner 0, fixed mtimes, gzip -n.
+set -euo pipefail
+
+(($# == 1 || $# == 2)) || {
+	echo "usage: $0 OUTDIR [KERNEL_RELEASE]" >&2
+	exit 2
+}
+outdir=$1
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+kver=${2:-$("$repo/tests/lab/debian-kernel.sh")}
+src=$repo/tests/vmguest
+sysmods=/lib/modules/$kver
+for f in "/boot/vmlinuz-$kver" "$sysmods/modules.dep"; do
+	[[ -f $f ]] || {
+		echo "mkvmguest: $f not found" >&2
+		exit 1
+	}
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+moddir=$root/lib/modules/$kver
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root} "$moddir"
+
+install -m 0755 /bin/busybox "$root/bin/busybox"
+while read -r applet; do
+	[[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+done < <(busybox --list-full)
+install -m 0755 "$src/init.sh" "$root/init"
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$root/bin/fb-draw" "$src/fb-draw.c"
+
+# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers), as
+# modprobe resolves them from modules.dep; an empty config keeps the
+# build machine's modprobe.d out.
+mapfile -t paths < <(modprobe -C /dev/null -S "$kver" --show-depends bochs |
+	awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
+((${#paths[@]} > 0)) || {
+	echo "mkvmguest: modprobe finds no bochs module for $kver" >&2
+	exit 1
+}
+for p in "${paths[@]}"; do
+	dest=$moddir/${p#"$sysmods"/}
+	mkdir -p "$(dirname "$dest")"
+	case "$p" in
+	*.ko.xz) xz -dc "$p" >"${dest%.xz}" ;;
+	*.ko.zst) zstd -q -dc "$p" >"${dest%.zst}" ;;
+	*.ko.gz) gzip -dc "$p" >"${dest%.gz}" ;;
+	*.ko) cp "$p" "$dest" ;;
+	*) echo "mkvmguest: unexpected module file $p" >&2; exit 1 ;;
+	esac
+done
+# busybox modprobe reports built-in dependencies as missing unless
+# they are listed.
+for f in modules.builtin modules.builtin.modinfo; do
+	[[ -f $sysmods/$f ]] && cp "$sysmods/$f" "$moddir/"
+done
+(cd "$moddir" && find . -name '*.ko' -printf '%P\n' | LC_ALL=C sort) >"$moddir/modules.order"
+depmod -b "$root" "$kver"
+
+mkdir -p "$outdir"
+install -m 0644 "/boot/vmlinuz-$kver" "$outdir/vmlinuz"
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) |
+	gzip -n -9 >"$outdir/initramfs.cpio.gz.tmp"
+mv "$outdir/initramfs.cpio.gz.tmp" "$outdir/initramfs.cpio.gz"
