@@ -22,9 +22,10 @@ KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 # The vGPU type table images (firmware/), for request_firmware().
 FW_OUT := $(CURDIR)/build/firmware
 
-.PHONY: all modules firmware install modules_install clean deps demo check lint lab-shell
+.PHONY: all modules firmware userspace install modules_install userspace_install clean \
+	deps demo check lint lab-shell
 
-all: modules
+all: modules userspace
 
 # Mirror the sources (symlinks only) so the object files of each kernel
 # build stay in their own directory.  Dangling links from deleted files
@@ -50,8 +51,19 @@ firmware:
 
 # The images go to $(DESTDIR)/lib/firmware/vslice/, where request_firmware()
 # looks for "vslice/gpu-<vendor>-<device>-<vram>m.fw".
-install: modules_install
+install: modules_install userspace_install
 	$(MAKE) -C firmware FW_OUT=$(FW_OUT) \
+		DESTDIR=$(if $(DESTDIR),$(abspath $(DESTDIR)),) install
+
+# The mdevctl callout and vslicectl (userspace/mdevctl-plugin/; objects in
+# build/userspace/).  Their install puts the callout into both mdevctl
+# callout directories, vslicectl into /usr/bin, its man page, and the udev
+# rule that starts mdevctl definitions when a GPU registers.
+userspace:
+	$(MAKE) -C userspace/mdevctl-plugin
+
+userspace_install:
+	$(MAKE) -C userspace/mdevctl-plugin \
 		DESTDIR=$(if $(DESTDIR),$(abspath $(DESTDIR)),) install
 
 clean:

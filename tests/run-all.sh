@@ -4,6 +4,7 @@
 # `make check`: every test stage of tests/README.md, then the totals.
 #
 #   lint            tests/lint/run-lint.sh (host)
+#   userspace       the mdevctl callout's and vslicectl's unit tests (host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
 #                   from tests/kunit/build-test-kernel.sh (QEMU TCG)
@@ -58,6 +59,18 @@ stage_fuzz() {
 	bash tests/fuzz/run-fuzz.sh 2>"$log" | collect
 }
 
+# The mdevctl callout and vslicectl: their cmocka unit tests against fake
+# sysfs trees (userspace/mdevctl-plugin/tests/), built with ASan and UBSan.
+stage_userspace() {
+	section userspace
+	local log=$logs/userspace.log rc=0
+	make -C userspace/mdevctl-plugin check >"$log" 2>&1 || rc=$?
+	collect <"$log"
+	if ((rc != 0)) && ! grep -q '^VSLICE-RESULT: FAIL userspace/' "$results"; then
+		result FAIL userspace/build "make -C userspace/mdevctl-plugin check exited $rc; see $log"
+	fi
+}
+
 # The README's demo command, as a user runs it: it must reach "DEMO OK".
 stage_demo() {
 	section demo
@@ -104,6 +117,7 @@ stage_testkernel() {
 start=$SECONDS
 stage_lint
 stage_fuzz
+stage_userspace
 stage_demo
 stage_debian
 stage_testkernel

@@ -30,6 +30,12 @@ packages=(
 	# The lab: TCG VMs booting a busybox initramfs that holds
 	# decompressed, depmod'ed modules and static test binaries.
 	qemu-system-x86 qemu-utils busybox-static cpio kmod gzip
+	# The mdevctl callout and vslicectl (userspace/mdevctl-plugin): JSON,
+	# PCI names, libvirt domain XML, libvirt's headers (the library is
+	# dlopen'ed; its test driver serves the unit tests), cmocka.  Debian's
+	# mdevctl goes into the lab image for t-90-mdevctl.
+	pkg-config libjson-c-dev libpci-dev pci.ids libxml2-dev libvirt-dev libvirt0
+	libcmocka-dev mdevctl
 )
 
 missing=()
