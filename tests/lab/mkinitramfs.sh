@@ -176,6 +176,9 @@ if ((vmguest)); then
 		-o "$root/vslice/bin/vram-find" "$repo/tests/vmguest/vram-find.c"
 fi
 
+# mdevctl, the vslice callout and vslicectl for t-90-mdevctl (tests/lab/image-mdevctl.sh).
+"$repo/tests/lab/image-mdevctl.sh" "$root"
+
 find "$root" -exec touch -h -d @0 {} +
 mkdir -p "$(dirname "$output")"
 (cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |

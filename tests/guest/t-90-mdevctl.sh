@@ -1,0 +1,316 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Debian's real mdevctl with vslice's callout (userspace/mdevctl-plugin):
+# types, define, modify, start, list (attributes from the callout), stop,
+# undefine; definitions with bad attributes refused with the callout's
+# message; auto-start of a definition when vslice_gpu is loaded again; and
+# vslicectl on the real sysfs.  The image gets these from
+# tests/lab/image-mdevctl.sh.
+#
+# There is no udevd in the lab: a stand-in listens to the kernel's uevents
+# and, for each, evaluates the match keys of vslice's installed udev rule
+# and runs its RUN command as udev would (%k, $$).  So the auto-start check
+# proves the rule's matches and command against the real uevent, not
+# udevd itself.
+SUITE=mdevctl
+. "$(dirname "$0")/lib.sh"
+
+ETC=/etc/mdevctl.d
+RULE=/usr/lib/udev/rules.d/60-vslice-mdevctl.rules
+DEBIAN_RULE=/usr/lib/udev/rules.d/60-mdevctl.rules
+LOG=/tmp/messages
+OUT=/tmp/mdevctl.out
+T=/tmp/t90
+mkdir -p "$T"
+
+if ! command -v mdevctl >/dev/null 2>&1; then
+	skip all "mdevctl is not in the image (tests/lab/image-mdevctl.sh)"
+	exit 0
+fi
+
+# mdevctl CMD...: run it, output (both streams) in $OUT, exit status in $rc.
+run() {
+	"$@" >"$OUT" 2>&1
+	rc=$?
+}
+# has NAME TEXT: $OUT contains TEXT (fixed string).
+has() {
+	if grep -qF -- "$2" "$OUT"; then pass "$1"; else fail "$1" "no '$2' in: $(head -c 300 "$OUT")"; fi
+}
+ok() { # NAME: the last run succeeded
+	if [ "$rc" = 0 ]; then pass "$1"; else fail "$1" "exit $rc: $(head -c 300 "$OUT")"; fi
+}
+refused() { # NAME: the last run failed
+	if [ "$rc" != 0 ]; then pass "$1"; else fail "$1" "exit 0: $(head -c 300 "$OUT")"; fi
+}
+attr() { cat "$MDEVS/$1/vslice/$2" 2>/dev/null; }
+wait_for() { # PATH [TENTHS]: wait until PATH exists
+	_i=0
+	while [ ! -e "$1" ] && [ $_i -lt "${2:-100}" ]; do sleep 0.1; _i=$((_i + 1)); done
+	[ -e "$1" ]
+}
+
+# The udev stand-in: for each uevent, the rule's keys against the event.
+# Knows ACTION, SUBSYSTEM, DRIVER, ENV{KEY} (==), TEST (== a path) and
+# RUN (+=); any other key fails the event, visibly.
+rule_standin() {
+	while read -r line; do
+		case "$line" in *@/*) ;; *) continue ;; esac
+		(
+			for kv in $line; do
+				case "$kv" in
+				*@/*) ;;
+				[A-Z]*=*) eval "UE_${kv%%=*}=\${kv#*=}" ;;
+				esac
+			done
+			kernel=${UE_DEVPATH##*/}
+			# One key per line: KEY<TAB>OP<TAB>VALUE.
+			awk '/^#/ || !NF { next }
+			{
+				s = $0
+				while (match(s, /[A-Z]+(\{[A-Za-z_]+\})?(==|\+=|=)"[^"]*"/)) {
+					kv = substr(s, RSTART, RLENGTH)
+					s = substr(s, RSTART + RLENGTH)
+					m = match(kv, /(==|\+=|=)"/)
+					key = substr(kv, 1, m - 1)
+					op = substr(kv, m, RLENGTH - 1)
+					val = substr(kv, m + RLENGTH)
+					printf "%s\t%s\t%s\n", key, op, substr(val, 1, length(val) - 1)
+				}
+			}' "$RULE" >"$T/keys.$$"
+			match=1 cmd=
+			while IFS="$(printf '\t')" read -r key op val; do
+				val=$(printf '%s' "$val" | sed "s/\\\$kernel/$kernel/g; s/%k/$kernel/g; s/\\\$\\\$/\$/g")
+				case "$key$op" in
+				'ACTION==') [ "$UE_ACTION" = "$val" ] || match=0 ;;
+				'SUBSYSTEM==') [ "$UE_SUBSYSTEM" = "$val" ] || match=0 ;;
+				'DRIVER==') [ "${UE_DRIVER:-}" = "$val" ] || match=0 ;;
+				'ENV{'*'}==')
+					k=${key#ENV\{}
+					k=${k%\}}
+					v=
+					eval "v=\${UE_$k:-}"
+					[ "$v" = "$val" ] || match=0 ;;
+				'TEST==') [ -e "$val" ] || match=0 ;;
+				'RUN+=') cmd=$val ;;
+				*) echo "standin: unknown key $key$op" >>"$T/standin.log"; match=0 ;;
+				esac
+			done <"$T/keys.$$"
+			rm -f "$T/keys.$$"
+			if [ "$match" = 1 ] && [ -n "$cmd" ]; then
+				echo "standin: $UE_ACTION $kernel: RUN $cmd" >>"$T/standin.log"
+				/bin/sh -c "$cmd"
+				echo "standin: exit $?" >>"$T/standin.log"
+			fi
+		)
+	done
+}
+
+cleanup_mdevctl() {
+	for _d in "$ETC"/0000:*; do
+		[ -d "$_d" ] && rm -rf "$_d"
+	done
+}
+
+check load load_stack
+syslogd -n -O "$LOG" &
+syslogd_pid=$!
+wait_for /dev/log 30
+cleanup_mdevctl
+
+# --- the installation mdevctl sees
+run mdevctl --version
+has version "mdevctl 1."
+ver=$(sed -n 's/^mdevctl //p' "$OUT")
+echo "mdevctl version: $ver"
+check callout-new-dir test -x /usr/lib/mdevctl/scripts.d/callouts/vslice
+check callout-old-dir test -x "$ETC"/scripts.d/callouts/vslice
+
+# --- types
+run mdevctl types
+ok types
+has types-lists-gpu0 "$GPU0"
+has types-lists-s64 "  vslice-s64"
+has types-device-api "    Device API: vfio-pci"
+has types-description "frl_config="
+run mdevctl types --dumpjson
+has types-json '"vslice-s16"'
+
+# --- define, with attributes added by modify
+U1=$(new_uuid)
+run mdevctl define -u "$U1" -p "$GPU0" -t vslice-s32 --auto
+ok define
+check define-file test -f "$ETC/$GPU0/$U1"
+run mdevctl modify -u "$U1" --addattr=vslice/weight --value=250
+ok modify-add-weight
+run mdevctl modify -u "$U1" --addattr=vslice/owner --value=lab:t90
+ok modify-add-owner
+run mdevctl modify -u "$U1" --addattr=vslice/fps_cap --value=30
+ok modify-add-fps-cap
+run mdevctl list -d -v -u "$U1"
+has list-defined "$U1 $GPU0 vslice-s32 auto"
+has list-defined-attr '{"vslice/weight":"250"}'
+
+# --- refused with the callout's message; the definition stays as it was
+run mdevctl modify -u "$U1" --addattr=vslice/weight --value=5000
+refused modify-bad-weight-refused
+has modify-bad-weight-message "vslice: refusing to modify $U1: vslice/weight = \"5000\" is out of range; it takes 1 to 1000"
+check modify-bad-weight-not-stored sh -c "! grep -q 5000 '$ETC/$GPU0/$U1'"
+run mdevctl modify -u "$U1" --addattr=vslice/vram_size --value=1
+refused modify-readonly-refused
+has modify-readonly-message "attribute vslice/vram_size is read-only"
+
+U2=$(new_uuid)
+printf '%s\n' '{"mdev_type": "vslice-s32", "start": "manual",' \
+	'"attrs": [{"vslice/max_resolution": "9999x9999"}, {"vslice/bogus": "1"}]}' >"$T/bad.json"
+run mdevctl define -u "$U2" -p "$GPU0" --jsonfile "$T/bad.json"
+refused define-bad-attrs-refused
+has define-bad-attrs-problem-count "refusing to define $U2 (vslice-s32 on $GPU0), 2 problems:"
+has define-bad-resolution-message 'vslice/max_resolution = "9999x9999" is out of range; it takes 640x480 to 1920x1200'
+has define-unknown-attr-message 'attribute "vslice/bogus" is not a vslice attribute'
+check define-bad-not-stored test ! -e "$ETC/$GPU0/$U2"
+run mdevctl define -u "$U2" -p "$GPU0" -t vslice-s999
+refused define-bad-type-refused
+has define-bad-type-message "$GPU0 publishes no type vslice-s999"
+
+# --- start: the definition's attributes reach the device
+run mdevctl start -u "$U1"
+ok start
+check start-created test -d "$MDEVS/$U1"
+expect start-weight 250 "$(attr "$U1" weight)"
+expect start-owner lab:t90 "$(attr "$U1" owner)"
+expect start-fps-cap 30 "$(attr "$U1" fps_cap)"
+run mdevctl list
+has list-active "$U1 $GPU0 vslice-s32 auto (defined)"
+check post-start-logged grep -q "post start: $U1" "$LOG"
+
+# --- list of a running device without a definition: its attributes come
+# from the callout ("get attributes")
+U3=$(new_uuid)
+run mdevctl start -u "$U3" -p "$GPU0" -t vslice-s16
+ok start-transient
+echo 321 >"$MDEVS/$U3/vslice/weight"
+echo 800x600 >"$MDEVS/$U3/vslice/max_resolution"
+run mdevctl list -v -u "$U3"
+has list-live-attrs-from-callout '{"vslice/weight":"321"}'
+has list-live-resolution-from-callout '{"vslice/max_resolution":"800x600"}'
+run mdevctl list --dumpjson
+has list-json-live-attrs '"vslice/weight": "321"'
+# Defining a running device records what the callout reports.
+run mdevctl define -u "$U3"
+ok define-running
+check define-running-records-attrs grep -q '"vslice/weight": "321"' "$ETC/$GPU0/$U3"
+run mdevctl undefine -u "$U3"
+ok undefine-running
+check undefine-keeps-device test -d "$MDEVS/$U3"
+run mdevctl stop -u "$U3"
+ok stop-transient
+
+# --- modify of a defined, running device: the definition changes, the
+# device does not (mdevctl 1.2.0); live changes need mdevctl 1.3
+run mdevctl modify -u "$U1" --addattr=vslice/weight --value=400
+ok modify-running-definition
+expect modify-leaves-running 250 "$(attr "$U1" weight)"
+if mdevctl modify --help 2>&1 | grep -q -- '--live'; then
+	printf '%s\n' '{"mdev_type": "vslice-s32", "start": "auto",' \
+		'"attrs": [{"vslice/weight": "450"}]}' >"$T/live.json"
+	run mdevctl modify -u "$U1" --live --jsonfile "$T/live.json"
+	ok modify-live
+	expect modify-live-weight 450 "$(attr "$U1" weight)"
+else
+	skip modify-live "mdevctl $ver has no --live (mdevctl 1.3+)"
+fi
+
+# --- an open device: vslicectl shows its holder and keeps it
+vfio-open --hold "$U1" >"$T/hold.out" 2>&1 &
+holder=$!
+i=0
+while ! grep -q holding "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+run vslicectl list "$U1"
+has tool-list-open "pid $holder (vfio-open)"
+check tool-list-open-state grep -Eq "^$U1 +$GPU0 +vslice-s32 +open " "$OUT"
+run vslicectl --json list "$U1"
+has tool-list-json-open '"state": "open"'
+has tool-list-json-no-libvirt '"connected": false'
+run vslicectl remove "$U1"
+expect tool-remove-open-refused 4 "$rc"
+check tool-remove-open-kept test -d "$MDEVS/$U1"
+kill "$holder"
+wait "$holder"
+run vslicectl list "$U1"
+check tool-list-free grep -Eq "^$U1 +$GPU0 +vslice-s32 +free " "$OUT"
+
+# --- stop
+run mdevctl stop -u "$U1"
+ok stop
+check stop-removed test ! -e "$MDEVS/$U1"
+check stop-keeps-definition test -f "$ETC/$GPU0/$U1"
+
+# --- auto-start when vslice_gpu registers the GPU again (udev stand-in)
+check rule-installed test -f "$RULE"
+posts=$(grep -c "post start: $U1" "$LOG")
+uevent-listen | rule_standin &
+standin=$!
+sleep 0.5
+mark
+rmmod vslice_gpu
+modprobe vslice_gpu ids=1234:1111
+if wait_for "$MDEVS/$U1/vslice/weight" 200; then
+	pass autostart-on-reload-via-rule-standin
+else
+	fail autostart-on-reload-via-rule-standin "no $U1 after reload; $(head -c 300 "$T/standin.log" 2>/dev/null)"
+fi
+# The last weight in the definition (400) wins, as mdevctl writes in order.
+expect autostart-weight 400 "$(attr "$U1" weight)"
+expect autostart-owner lab:t90 "$(attr "$U1" owner)"
+expect autostart-fps-cap 30 "$(attr "$U1" fps_cap)"
+check autostart-rule-matched grep -q "change $GPU0: RUN .*start-parent-mdevs $GPU0" "$T/standin.log"
+check autostart-rule-skips-undefined-gpu sh -c "! grep -q 'start-parent-mdevs $GPU1' '$T/standin.log'"
+# The callout's post-start line follows the attribute writes.
+i=0
+while [ "$(grep -c "post start: $U1" "$LOG")" -le "$posts" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check autostart-through-callout test "$(grep -c "post start: $U1" "$LOG")" -gt "$posts"
+# Debian's own rule (mdevctl 1.2.0-3) runs a binary that is not there.
+if [ -f "$DEBIAN_RULE" ] && grep -q /usr/sbin/mdevctl "$DEBIAN_RULE"; then
+	check debian-rule-binary-missing test ! -e /usr/sbin/mdevctl
+fi
+kill "$standin" 2>/dev/null
+# uevent-listen goes with the pipe's reader; make sure.
+for p in $(pidof uevent-listen); do kill "$p"; done
+
+# --- undefine
+run mdevctl undefine -u "$U1"
+ok undefine
+check undefine-removed-definition test ! -e "$ETC/$GPU0/$U1"
+run mdevctl stop -u "$U1"
+ok stop-after-undefine
+
+# --- vslicectl on the real sysfs
+run vslicectl parents
+ok tool-parents
+has tool-parents-gpu0 "$GPU0"
+has tool-parents-vram0 "0/256 MiB"
+has tool-parents-vram1 "0/128 MiB"
+run vslicectl types "$GPU1"
+has tool-types-gpu1 "vslice-s16"
+run vslicectl --json create "$GPU1" vslice-s16
+ok tool-create
+U4=$(sed -n 's/.*"uuid": "\(.*\)".*/\1/p' "$OUT")
+check tool-create-made test -d "$MDEVS/$U4"
+run vslicectl remove "$U4"
+ok tool-remove
+check tool-remove-gone test ! -e "$MDEVS/$U4"
+
+# For the record: what mdevctl, the callout and the stand-in logged.
+echo "--- t-90: syslog"
+cat "$LOG"
+echo "--- t-90: udev stand-in"
+cat "$T/standin.log"
+echo "---"
+cleanup_mdevctl
+kill "$syslogd_pid" 2>/dev/null
+wait "$syslogd_pid" 2>/dev/null
+check unload unload_stack
