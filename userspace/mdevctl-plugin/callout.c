@@ -98,13 +98,27 @@ int vs_callout_parse_args(int argc, char **argv, struct vs_callout_args *a,
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+t:e:a:s:u:p:h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 't': a->type = optarg; break;
-		case 'e': a->event = optarg; break;
-		case 'a': a->action = optarg; break;
-		case 's': a->state = optarg; break;
-		case 'u': a->uuid = optarg; break;
-		case 'p': a->parent = optarg; break;
-		case 'h': a->help = true; break;
+		case 't':
+			a->type = optarg;
+			break;
+		case 'e':
+			a->event = optarg;
+			break;
+		case 'a':
+			a->action = optarg;
+			break;
+		case 's':
+			a->state = optarg;
+			break;
+		case 'u':
+			a->uuid = optarg;
+			break;
+		case 'p':
+			a->parent = optarg;
+			break;
+		case 'h':
+			a->help = true;
+			break;
 		default:
 			if (optopt && strchr("teasup", optopt))
 				fprintf(err, "option -%c needs a value\n", optopt);
@@ -482,7 +496,7 @@ static int live_modify(struct ctx *c)
 			const struct vs_kv *kv = &conf.attrs[i];
 			const struct vs_attr_desc *d = vs_attr_lookup(kv->name, kv->name_len);
 
-			if (d->live != (pass == 1) || same_value(kv, in.attr[d->id]))
+			if (d->live != pass || same_value(kv, in.attr[d->id]))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, d->name);
 			ret = vs_write_text(path, kv->value, kv->value_len);

@@ -222,12 +222,16 @@ int vs_conf_parse(const char *buf, size_t len, struct vs_conf *conf,
 		       vs_quote(q, sizeof(q), conf->start, strlen(conf->start)));
 		bad = true;
 	}
-	if (json_object_object_get_ex(top, "attrs", &attrs) && attrs) {
+	if (!json_object_object_get_ex(top, "attrs", &attrs))
+		attrs = NULL;
+	n = attrs && json_object_is_type(attrs, json_type_array) ?
+	    json_object_array_length(attrs) : 0;
+	if (attrs) {
 		if (!json_object_is_type(attrs, json_type_array)) {
 			vs_msg(m, "\"attrs\" must be an array of {\"name\": \"value\"} objects, not %s",
 			       json_type_word(attrs));
 			bad = true;
-		} else if ((n = json_object_array_length(attrs)) > 0) {
+		} else if (n > 0) {
 			conf->attrs = calloc(n, sizeof(*conf->attrs));
 			if (!conf->attrs) {
 				vs_msg(m, "out of memory");

@@ -176,7 +176,8 @@ int vs_domxml_add_mdev(const char *xml, const char *uuid, char **out,
 	if (load(err, errlen))
 		return -1;
 	doc = parse(xml);
-	if (!doc || !(root = x.root(doc)) || !named(root, "domain")) {
+	root = doc ? x.root(doc) : NULL;
+	if (!root || !named(root, "domain")) {
 		snprintf(err, errlen, "the domain definition is not <domain> XML");
 		x.free_doc(doc);
 		return -1;

@@ -57,8 +57,10 @@ int vs_cmd_create(struct vs_tool *t, int argc, char **argv)
 			return vs_fail(t, VS_EXIT_USAGE, "%s is not a UUID (8-4-4-4-12 hex digits)",
 				       t->uuid);
 		vs_uuid_lower(t->uuid, uuid);
-	} else if ((ret = vs_uuid_generate(uuid))) {
-		return vs_fail(t, VS_EXIT_FAIL, "cannot make a UUID: %s", strerror(-ret));
+	} else {
+		ret = vs_uuid_generate(uuid);
+		if (ret)
+			return vs_fail(t, VS_EXIT_FAIL, "cannot make a UUID: %s", strerror(-ret));
 	}
 	if (strchr(bdf, '/') || !vs_parent_is_ours(t->root, bdf))
 		return vs_fail(t, VS_EXIT_NOTFOUND, "%s is not a GPU bound to vslice", bdf);
@@ -85,7 +87,8 @@ int vs_cmd_create(struct vs_tool *t, int argc, char **argv)
 		return vs_fail(t, VS_EXIT_BUSY, "an mdev %s exists already", uuid);
 	case -ENOSPC:
 		return vs_fail(t, VS_EXIT_NOROOM,
-			       "%s has no room for a %s (ENOSPC); the kernel log says why", bdf, type);
+			       "%s has no room for a %s (ENOSPC); the kernel log says why",
+			       bdf, type);
 	case -ENODEV:
 		return vs_fail(t, VS_EXIT_FAIL,
 			       "%s is going away, or no mdev bus driver is loaded (ENODEV)", bdf);

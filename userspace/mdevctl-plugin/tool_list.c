@@ -28,6 +28,12 @@ static const enum vs_attr_id settable[] = {
 	VS_ATTR_OWNER, VS_ATTR_WEIGHT, VS_ATTR_FPS_CAP, VS_ATTR_MAX_RESOLUTION,
 };
 
+/* A decimal or 0x number of sysfs; 0 when it is none. */
+static int64_t number(const char *s)
+{
+	return strtoll(s, NULL, 0);
+}
+
 static struct json_object *json_row(const struct row *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -63,9 +69,9 @@ static struct json_object *json_row(const struct row *r)
 					       json_object_new_string(in->attr[settable[i]]));
 	json_object_object_add(o, "attributes", attrs);
 	json_object_object_add(o, "vram_offset",
-			       json_object_new_int64(strtoll(in->attr[VS_ATTR_VRAM_OFFSET], NULL, 0)));
+			       json_object_new_int64(number(in->attr[VS_ATTR_VRAM_OFFSET])));
 	json_object_object_add(o, "vram_size",
-			       json_object_new_int64(strtoll(in->attr[VS_ATTR_VRAM_SIZE], NULL, 0)));
+			       json_object_new_int64(number(in->attr[VS_ATTR_VRAM_SIZE])));
 	json_object_object_add(o, "scanout", json_object_new_string(in->attr[VS_ATTR_SCANOUT]));
 	json_object_object_add(o, "iommu_group", json_object_new_string(in->iommu_group));
 	return o;

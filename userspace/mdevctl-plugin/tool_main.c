@@ -97,13 +97,27 @@ int vs_tool_main(int argc, char **argv, FILE *out, FILE *err)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "jr:c:u:fhV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'j': t.json = true; break;
-		case 'r': t.root = optarg; break;
-		case 'c': t.uri = optarg; break;
-		case 'u': t.uuid = optarg; break;
-		case 'f': t.force = true; break;
-		case 'h': help = true; break;
-		case 'V': version = true; break;
+		case 'j':
+			t.json = true;
+			break;
+		case 'r':
+			t.root = optarg;
+			break;
+		case 'c':
+			t.uri = optarg;
+			break;
+		case 'u':
+			t.uuid = optarg;
+			break;
+		case 'f':
+			t.force = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
 		default:
 			if (optopt && strchr("rcu", optopt))
 				return vs_fail(&t, VS_EXIT_USAGE, "option -%c needs a value; see --help",

@@ -28,6 +28,34 @@ static unsigned long long used_by(const struct vs_inst *in, size_t n,
 	return used;
 }
 
+static struct json_object *json_row(const struct vs_parent *p,
+				    const struct vs_pci_info *pci,
+				    unsigned long long used, unsigned int count)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *v = json_object_new_object();
+	int64_t total = (int64_t)pci->bar0_size, in_use = (int64_t)used;
+	char id[8];
+
+	json_object_object_add(o, "parent", json_object_new_string(p->bdf));
+	json_object_object_add(o, "name", json_object_new_string(pci->name));
+	snprintf(id, sizeof(id), "%04x", pci->vendor);
+	json_object_object_add(o, "vendor_id", json_object_new_string(id));
+	snprintf(id, sizeof(id), "%04x", pci->device);
+	json_object_object_add(o, "device_id", json_object_new_string(id));
+	json_object_object_add(v, "total", json_object_new_int64(total));
+	json_object_object_add(v, "used", json_object_new_int64(in_use));
+	json_object_object_add(v, "free",
+			       json_object_new_int64(in_use <= total ? total - in_use : 0));
+	json_object_object_add(o, "vram_bytes", v);
+	json_object_object_add(o, "registered", json_object_new_boolean(p->registered));
+	json_object_object_add(o, "placement", json_object_new_string(p->placement));
+	json_object_object_add(o, "type_table", json_object_new_string(p->type_table));
+	json_object_object_add(o, "types", json_object_new_int((int)p->nr_types));
+	json_object_object_add(o, "instances", json_object_new_int((int)count));
+	return o;
+}
+
 int vs_cmd_parents(struct vs_tool *t, int argc, char **argv)
 {
 	struct json_object *arr = json_object_new_array();
@@ -61,28 +89,7 @@ int vs_cmd_parents(struct vs_tool *t, int argc, char **argv)
 			pci.bar0_size = 0;
 		used = used_by(in, nin, p.bdf, &count);
 		if (t->json) {
-			struct json_object *o = json_object_new_object();
-			struct json_object *v = json_object_new_object();
-			char id[8];
-
-			json_object_object_add(o, "parent", json_object_new_string(p.bdf));
-			json_object_object_add(o, "name", json_object_new_string(pci.name));
-			snprintf(id, sizeof(id), "%04x", pci.vendor);
-			json_object_object_add(o, "vendor_id", json_object_new_string(id));
-			snprintf(id, sizeof(id), "%04x", pci.device);
-			json_object_object_add(o, "device_id", json_object_new_string(id));
-			json_object_object_add(v, "total", json_object_new_int64((int64_t)pci.bar0_size));
-			json_object_object_add(v, "used", json_object_new_int64((int64_t)used));
-			json_object_object_add(v, "free",
-					       json_object_new_int64(used <= pci.bar0_size ?
-								     (int64_t)(pci.bar0_size - used) : 0));
-			json_object_object_add(o, "vram_bytes", v);
-			json_object_object_add(o, "registered", json_object_new_boolean(p.registered));
-			json_object_object_add(o, "placement", json_object_new_string(p.placement));
-			json_object_object_add(o, "type_table", json_object_new_string(p.type_table));
-			json_object_object_add(o, "types", json_object_new_int((int)p.nr_types));
-			json_object_object_add(o, "instances", json_object_new_int((int)count));
-			json_object_array_add(arr, o);
+			json_object_array_add(arr, json_row(&p, &pci, used, count));
 		} else {
 			snprintf(vram, sizeof(vram), "%llu/%llu MiB", used >> 20,
 				 pci.bar0_size >> 20);

@@ -142,9 +142,8 @@ static bool resolution_ok(const char *s, size_t len,
 		snprintf(range, sizeof(range), "it takes %ux%u to %ux%u, the type's max_resolution",
 			 VS_MIN_WIDTH, VS_MIN_HEIGHT, lim->max_width, lim->max_height);
 	a = take_decimal(s, len, &w);
-	if (!a || a >= len || s[a] != 'x' ||
-	    (b = take_decimal(s + a + 1, len - a - 1, &h)) == 0 ||
-	    a + 1 + b != len) {
+	b = a && a < len && s[a] == 'x' ? take_decimal(s + a + 1, len - a - 1, &h) : 0;
+	if (!b || a + 1 + b != len) {
 		snprintf(why, n, "is not <width>x<height> in plain decimal numbers; %s", range);
 		return false;
 	}
