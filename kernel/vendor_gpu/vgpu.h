@@ -10,7 +10,9 @@
 #include <vslice/mdev.h>
 
 #include "slice_alloc.h"
+#include "vgpu_attr_parse.h"
 #include "vgpu_cfg.h"
+#include "vgpu_fw.h"
 #include "vgpu_irq.h"
 #include "vgpu_regs.h"
 
@@ -31,34 +33,18 @@
 #define VGPU_REGION_MASK (VGPU_REGION_OFFSET(1) - 1)
 
 /**
- * struct vgpu_type - a vGPU type of the built-in table
- * @id: sysfs id; the type directory is "vslice-<id>"
- * @name: pretty name
- * @vram_mib: VRAM slice size in MiB, a power of two
- * @max_width: largest horizontal resolution
- * @max_height: largest vertical resolution
- * @heads: number of display heads
- */
-struct vgpu_type {
-	const char *id;
-	const char *name;
-	u32 vram_mib;
-	u32 max_width;
-	u32 max_height;
-	u32 heads;
-};
-
-extern const struct vgpu_type vgpu_builtin_types[];
-extern const unsigned int vgpu_nr_builtin_types;
-
-/**
  * struct vgpu_device - one physical GPU
  * @pdev: the PCI device
  * @vram: BAR0 mapped write-combined
  * @vram_phys: bus address of BAR0
  * @vram_size: size of BAR0
- * @lock: protects @pool
+ * @table: the vGPU types, from firmware or the built-in table; fixed
+ *	while the parent is registered
+ * @table_source: where @table came from, for sysfs and the log
+ * @lock: protects @pool, @live and @homogeneous
  * @pool: which VRAM units are given to instances
+ * @live: instances of each type of @table
+ * @homogeneous: placement policy: all instances of one type
  * @parent: the mdev parent, NULL when not registered
  */
 struct vgpu_device {
@@ -66,33 +52,58 @@ struct vgpu_device {
 	void __iomem *vram;
 	phys_addr_t vram_phys;
 	resource_size_t vram_size;
-	struct mutex lock;	/* protects pool; never held across calls out */
+	struct vgpu_fw_table table;
+	char table_source[96];
+	struct mutex lock;	/* protects pool, live, homogeneous; never held across calls out */
 	struct vs_pool pool;
+	u32 live[VGPU_FW_MAX_TYPES];
+	bool homogeneous;
 	struct mdev_parent *parent;
 };
 
 /**
  * struct vgpu_instance - one vGPU (mdev)
  * @gpu: the GPU it lives on
- * @type: its type
+ * @type: its type, an entry of the GPU's table
+ * @type_index: the index of @type in the table
  * @first_unit: first VRAM unit of its slice
  * @units: slice size in units
- * @lock: serialises accesses to @cfg and @regs from device fd users
+ * @lock: serialises accesses to @cfg and @regs from device fd users, and
+ *	the attributes below
+ * @open: a user holds the device open
+ * @owner: owner tag, set by whoever created the instance
+ * @weight: scheduler weight
+ * @fps_cap: frame-rate cap, frames per second
  * @cfg: the emulated PCI configuration space
- * @regs: the emulated MMIO registers behind BAR2
+ * @regs: the emulated MMIO registers behind BAR2; its limits hold the
+ *	instance's maximum resolution
  * @irq: INTx, MSI and REQ, and their eventfds
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
-	const struct vgpu_type *type;
+	const struct vgpu_fw_type *type;
+	u32 type_index;
 	u32 first_unit;
 	u32 units;
-	struct mutex lock;	/* protects cfg and regs */
+	struct mutex lock;	/* protects open, the attributes, cfg and regs */
+	bool open;
+	char owner[VGPU_OWNER_LEN];
+	u32 weight;
+	u32 fps_cap;
 	struct vgpu_cfg cfg;
 	struct vgpu_regs regs;
 	struct vgpu_irq irq;
 };
 
+extern const struct attribute_group *vgpu_instance_groups[];
+extern const struct attribute_group *vgpu_gpu_groups[];
+extern bool vgpu_default_homogeneous;
+
+void vgpu_load_types(struct vgpu_device *gpu);
+void vgpu_builtin_table(struct vgpu_fw_table *table,
+			const struct vgpu_fw_gpu *gpu);
+resource_size_t vgpu_slice_size(const struct vgpu_instance *inst);
+resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst);
 int vgpu_parent_register(struct vgpu_device *gpu);
 void vgpu_parent_unregister(struct vgpu_device *gpu);
 

@@ -68,6 +68,8 @@ static int vgpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_release;
 	}
 	pci_set_drvdata(pdev, gpu);
+	gpu->homogeneous = vgpu_default_homogeneous;
+	vgpu_load_types(gpu);
 
 	ret = vgpu_parent_register(gpu);
 	if (ret)
@@ -107,6 +109,7 @@ static struct pci_driver vgpu_pci_driver = {
 	.id_table = NULL,
 	.probe = vgpu_probe,
 	.remove = vgpu_remove,
+	.dev_groups = vgpu_gpu_groups,
 };
 
 /*

@@ -12,44 +12,114 @@
 #include "vgpu.h"
 #include "vgpu_access.h"
 
-static u32 vgpu_type_units(const struct vgpu_type *type)
+/**
+ * vgpu_slice_size() - bytes of VRAM behind an instance's BAR0
+ * @inst: the instance
+ *
+ * Return: the slice size.
+ */
+resource_size_t vgpu_slice_size(const struct vgpu_instance *inst)
+{
+	return (resource_size_t)inst->units << VGPU_UNIT_SHIFT;
+}
+
+/**
+ * vgpu_slice_offset() - where an instance's slice starts in the GPU's VRAM
+ * @inst: the instance
+ *
+ * Return: the byte offset in the parent's BAR0.
+ */
+resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst)
+{
+	return (resource_size_t)inst->first_unit << VGPU_UNIT_SHIFT;
+}
+
+static u32 vgpu_type_units(const struct vgpu_fw_type *type)
 {
 	return type->vram_mib << (20 - VGPU_UNIT_SHIFT);
+}
+
+static u32 vgpu_type_index(struct vgpu_device *gpu,
+			   const struct vgpu_fw_type *type)
+{
+	return type - gpu->table.types;
+}
+
+/*
+ * How many instances of a type can be created right now: free naturally
+ * aligned blocks of its size, within its maximum, and under homogeneous
+ * placement none while another type has instances.  Called with
+ * gpu->lock held.
+ */
+static unsigned int vgpu_creatable(struct vgpu_device *gpu, u32 index)
+{
+	const struct vgpu_fw_type *type = &gpu->table.types[index];
+	unsigned int i;
+
+	lockdep_assert_held(&gpu->lock);
+	if (gpu->live[index] >= type->max_instances)
+		return 0;
+	for (i = 0; gpu->homogeneous && i < gpu->table.nr_types; i++)
+		if (i != index && gpu->live[i])
+			return 0;
+	return min_t(u32, vs_pool_count_free(&gpu->pool, vgpu_type_units(type)),
+		     type->max_instances - gpu->live[index]);
 }
 
 static unsigned int vgpu_get_available(struct mdev_type *mtype)
 {
 	struct vgpu_device *gpu = mdev_parent_drvdata(mtype->parent);
-	const struct vgpu_type *type = mdev_type_drvdata(mtype);
+	const struct vgpu_fw_type *type = mdev_type_drvdata(mtype);
 	unsigned int n;
 
 	mutex_lock(&gpu->lock);
-	n = vs_pool_count_free(&gpu->pool, vgpu_type_units(type));
+	n = vgpu_creatable(gpu, vgpu_type_index(gpu, type));
 	mutex_unlock(&gpu->lock);
 	return n;
 }
 
 static ssize_t vgpu_show_description(struct mdev_type *mtype, char *buf)
 {
-	struct vgpu_device *gpu = mdev_parent_drvdata(mtype->parent);
-	const struct vgpu_type *type = mdev_type_drvdata(mtype);
+	const struct vgpu_fw_type *type = mdev_type_drvdata(mtype);
 
 	return sysfs_emit(buf,
-			  "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, num_heads=%u\n",
-			  type->vram_mib,
-			  (u32)(gpu->vram_size >> 20) / type->vram_mib,
-			  type->max_width, type->max_height, type->heads);
+			  "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, num_heads=%u, frl_config=%u, weight=%u, class=0x%06x\n",
+			  type->vram_mib, type->max_instances, type->max_width,
+			  type->max_height, type->heads, type->fps_cap,
+			  type->weight, type->pci_class);
+}
+
+/* Why nothing of a type can be placed, for the log.  gpu->lock held. */
+static void vgpu_log_no_room(struct vgpu_device *gpu, u32 index)
+{
+	const struct vgpu_fw_type *type = &gpu->table.types[index];
+	unsigned int i;
+
+	if (gpu->live[index] >= type->max_instances) {
+		pci_info(gpu->pdev, "create %s: the type's maximum of %u instances exist\n",
+			 type->id, type->max_instances);
+		return;
+	}
+	for (i = 0; gpu->homogeneous && i < gpu->table.nr_types; i++) {
+		if (i != index && gpu->live[i]) {
+			pci_info(gpu->pdev, "create %s: homogeneous placement and the GPU holds %s instances\n",
+				 type->id, gpu->table.types[i].id);
+			return;
+		}
+	}
+	pci_info(gpu->pdev, "create %s: no free naturally aligned %u MiB block of VRAM\n",
+		 type->id, type->vram_mib);
 }
 
 static int vgpu_create(struct mdev_device *mdev)
 {
 	struct vgpu_device *gpu = mdev_parent_drvdata(mdev_parent_of(mdev));
-	const struct vgpu_type *type = mdev_type_drvdata(mdev->type);
+	const struct vgpu_fw_type *type = mdev_type_drvdata(mdev->type);
 	struct vgpu_cfg_ids ids = {
 		.vendor = VGPU_PCI_VENDOR,
 		.device = VGPU_PCI_DEVICE,
 		.subsystem_vendor = VGPU_SUBSYS_VENDOR,
-		.class = 0x030000,
+		.class = type->pci_class,
 	};
 	struct vgpu_regs_limits limits;
 	struct vgpu_instance *inst;
@@ -60,10 +130,13 @@ static int vgpu_create(struct mdev_device *mdev)
 		return -ENOMEM;
 	inst->gpu = gpu;
 	inst->type = type;
+	inst->type_index = vgpu_type_index(gpu, type);
 	inst->units = vgpu_type_units(type);
+	inst->weight = type->weight;
+	inst->fps_cap = type->fps_cap;
 	mutex_init(&inst->lock);
 	vgpu_irq_init(&inst->irq);
-	limits.type_index = type - vgpu_builtin_types;
+	limits.type_index = inst->type_index;
 	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + limits.type_index;
 	limits.vram_size = inst->units << VGPU_UNIT_SHIFT;
 	limits.max_width = type->max_width;
@@ -71,28 +144,32 @@ static int vgpu_create(struct mdev_device *mdev)
 	ret = vgpu_cfg_init(&inst->cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE);
 	if (!ret)
 		ret = vgpu_regs_init(&inst->regs, &limits);
-	if (ret) {
-		vgpu_irq_destroy(&inst->irq);
-		mutex_destroy(&inst->lock);
-		kfree(inst);
-		return ret;
-	}
+	if (ret)
+		goto err_free;
 
 	mutex_lock(&gpu->lock);
-	ret = vs_pool_alloc(&gpu->pool, inst->units, &inst->first_unit);
-	mutex_unlock(&gpu->lock);
-	if (ret) {
-		vgpu_irq_destroy(&inst->irq);
-		mutex_destroy(&inst->lock);
-		kfree(inst);
-		return ret;
+	if (!vgpu_creatable(gpu, inst->type_index)) {
+		vgpu_log_no_room(gpu, inst->type_index);
+		ret = -ENOSPC;
+	} else {
+		ret = vs_pool_alloc(&gpu->pool, inst->units, &inst->first_unit);
+		if (!ret)
+			gpu->live[inst->type_index]++;
 	}
+	mutex_unlock(&gpu->lock);
+	if (ret)
+		goto err_free;
 
 	/* A new instance never sees what a removed one left in VRAM. */
-	memset_io(gpu->vram + ((resource_size_t)inst->first_unit << VGPU_UNIT_SHIFT),
-		  0, (size_t)inst->units << VGPU_UNIT_SHIFT);
+	memset_io(gpu->vram + vgpu_slice_offset(inst), 0, vgpu_slice_size(inst));
 	mdev_set_drvdata(mdev, inst);
 	return 0;
+
+err_free:
+	vgpu_irq_destroy(&inst->irq);
+	mutex_destroy(&inst->lock);
+	kfree(inst);
+	return ret;
 }
 
 static void vgpu_remove(struct mdev_device *mdev)
@@ -102,21 +179,12 @@ static void vgpu_remove(struct mdev_device *mdev)
 
 	mutex_lock(&gpu->lock);
 	WARN_ON(vs_pool_free(&gpu->pool, inst->first_unit, inst->units));
+	gpu->live[inst->type_index]--;
 	mutex_unlock(&gpu->lock);
 	mdev_set_drvdata(mdev, NULL);
 	vgpu_irq_destroy(&inst->irq);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
-}
-
-static resource_size_t vgpu_slice_size(const struct vgpu_instance *inst)
-{
-	return (resource_size_t)inst->units << VGPU_UNIT_SHIFT;
-}
-
-static resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst)
-{
-	return (resource_size_t)inst->first_unit << VGPU_UNIT_SHIFT;
 }
 
 /* BAR0 through read/write: the slice, through a bounce buffer. */
@@ -399,40 +467,16 @@ static long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd,
 	}
 }
 
-/* Per-instance attributes under /sys/bus/mdev/devices/<uuid>/vslice/ */
-static ssize_t vram_offset_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
+/* Attributes that are unsafe to change live check this. */
+static int vgpu_open_device(struct mdev_device *mdev)
 {
-	struct vgpu_instance *inst = mdev_get_drvdata(to_mdev_device(dev));
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
-	return sysfs_emit(buf, "0x%llx\n", (u64)vgpu_slice_offset(inst));
+	mutex_lock(&inst->lock);
+	inst->open = true;
+	mutex_unlock(&inst->lock);
+	return 0;
 }
-static DEVICE_ATTR_RO(vram_offset);
-
-static ssize_t vram_size_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	struct vgpu_instance *inst = mdev_get_drvdata(to_mdev_device(dev));
-
-	return sysfs_emit(buf, "%llu\n", (u64)vgpu_slice_size(inst));
-}
-static DEVICE_ATTR_RO(vram_size);
-
-static struct attribute *vgpu_instance_attrs[] = {
-	&dev_attr_vram_offset.attr,
-	&dev_attr_vram_size.attr,
-	NULL,
-};
-
-static const struct attribute_group vgpu_instance_group = {
-	.name = "vslice",
-	.attrs = vgpu_instance_attrs,
-};
-
-static const struct attribute_group *vgpu_instance_groups[] = {
-	&vgpu_instance_group,
-	NULL,
-};
 
 /* The last fd closed: no eventfd of that user may be signalled again. */
 static void vgpu_close_device(struct mdev_device *mdev)
@@ -440,6 +484,9 @@ static void vgpu_close_device(struct mdev_device *mdev)
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
 	vgpu_irq_release(&inst->irq);
+	mutex_lock(&inst->lock);
+	inst->open = false;
+	mutex_unlock(&inst->lock);
 }
 
 static void vgpu_request(struct mdev_device *mdev, unsigned int count)
@@ -457,6 +504,7 @@ static const struct mdev_parent_ops vgpu_parent_ops = {
 	.create = vgpu_create,
 	.remove = vgpu_remove,
 	.dev_groups = vgpu_instance_groups,
+	.open_device = vgpu_open_device,
 	.close_device = vgpu_close_device,
 	.read = vgpu_read,
 	.write = vgpu_write,
@@ -479,11 +527,11 @@ int vgpu_parent_register(struct vgpu_device *gpu)
 	struct mdev_parent *parent;
 	unsigned int i, n = 0;
 
-	descs = kcalloc(vgpu_nr_builtin_types, sizeof(*descs), GFP_KERNEL);
+	descs = kcalloc(gpu->table.nr_types, sizeof(*descs), GFP_KERNEL);
 	if (!descs)
 		return -ENOMEM;
-	for (i = 0; i < vgpu_nr_builtin_types; i++) {
-		const struct vgpu_type *type = &vgpu_builtin_types[i];
+	for (i = 0; i < gpu->table.nr_types; i++) {
+		const struct vgpu_fw_type *type = &gpu->table.types[i];
 
 		if (((resource_size_t)type->vram_mib << 20) > gpu->vram_size)
 			continue;

@@ -119,6 +119,10 @@ if ((distro)); then
 	done
 fi
 
+# The vGPU type tables (firmware/), where request_firmware looks.
+make -s -C "$repo/firmware" FW_OUT="$work/fw" >&2
+install -D -m 0644 -t "$root/lib/firmware/vslice" "$work"/fw/vslice/*.fw
+
 # Built-in modules must be listed or busybox modprobe reports
 # "module not found" for e.g. a built-in vfio.
 for f in modules.builtin modules.builtin.modinfo; do

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sysfs attributes of the vendor driver:
+ *
+ * /sys/bus/mdev/devices/<uuid>/vslice/      one instance
+ *   vram_offset, vram_size   where its slice is (read-only)
+ *   scanout                  what its display scans out, or why nothing
+ *   owner                    who created it (free text tag)
+ *   weight, fps_cap          scheduler weight and frame-rate cap; may
+ *                            change while a VM runs
+ *   max_resolution           "<w>x<h>", at most the type's; only while
+ *                            the device is not open (a guest driver
+ *                            reads it once, at probe)
+ *
+ * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
+ *   placement                "mixed" or "homogeneous"
+ *   type_table               where the types came from
+ *
+ * A rejected write returns EINVAL (or EBUSY), logs why, and changes
+ * nothing.
+ */
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "vgpu.h"
+
+bool vgpu_default_homogeneous;
+module_param_named(homogeneous, vgpu_default_homogeneous, bool, 0444);
+MODULE_PARM_DESC(homogeneous, "Place only one vGPU type per GPU at a time (default: mixed types); each GPU's vslice/placement can change it");
+
+static struct vgpu_instance *dev_to_inst(struct device *dev)
+{
+	return mdev_get_drvdata(to_mdev_device(dev));
+}
+
+static ssize_t vram_offset_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n", (u64)vgpu_slice_offset(dev_to_inst(dev)));
+}
+static DEVICE_ATTR_RO(vram_offset);
+
+static ssize_t vram_size_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", (u64)vgpu_slice_size(dev_to_inst(dev)));
+}
+static DEVICE_ATTR_RO(vram_size);
+
+static ssize_t scanout_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	struct vgpu_scanout so;
+	int ret;
+
+	mutex_lock(&inst->lock);
+	ret = vgpu_regs_scanout(&inst->regs, &so);
+	mutex_unlock(&inst->lock);
+	if (ret == -ENODATA)
+		return sysfs_emit(buf, "disabled\n");
+	if (ret)
+		return sysfs_emit(buf, "invalid\n");
+	return sysfs_emit(buf, "%ux%u bpp=%u stride=%u offset=0x%x\n",
+			  so.width, so.height, so.bpp, so.stride, so.offset);
+}
+static DEVICE_ATTR_RO(scanout);
+
+static ssize_t owner_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	ssize_t n;
+
+	mutex_lock(&inst->lock);
+	n = sysfs_emit(buf, "%s\n", inst->owner);
+	mutex_unlock(&inst->lock);
+	return n;
+}
+
+static ssize_t owner_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	char owner[VGPU_OWNER_LEN];
+
+	if (vgpu_parse_owner(buf, count, owner)) {
+		dev_info(dev, "owner: \"%*pE\" is not up to %d characters of [A-Za-z0-9._:@/-]\n",
+			 (int)min_t(size_t, count, 80), buf, VGPU_OWNER_LEN - 1);
+		return -EINVAL;
+	}
+	mutex_lock(&inst->lock);
+	strscpy(inst->owner, owner, sizeof(inst->owner));
+	mutex_unlock(&inst->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(owner);
+
+/* weight and fps_cap: numbers the scheduler reads at each time slice. */
+static ssize_t vgpu_u32_store(struct device *dev, const char *name,
+			      const char *buf, size_t count, u32 max, u32 *field)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	u32 val;
+
+	if (vgpu_parse_u32(buf, count, 1, max, &val)) {
+		dev_info(dev, "%s: \"%*pE\" is not a number from 1 to %u\n", name,
+			 (int)min_t(size_t, count, 80), buf, max);
+		return -EINVAL;
+	}
+	mutex_lock(&inst->lock);
+	*field = val;
+	mutex_unlock(&inst->lock);
+	return count;
+}
+
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_inst(dev)->weight));
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return vgpu_u32_store(dev, "weight", buf, count, 1000,
+			      &dev_to_inst(dev)->weight);
+}
+static DEVICE_ATTR_RW(weight);
+
+static ssize_t fps_cap_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_inst(dev)->fps_cap));
+}
+
+static ssize_t fps_cap_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+
+	return vgpu_u32_store(dev, "fps_cap", buf, count, inst->type->fps_cap,
+			      &inst->fps_cap);
+}
+static DEVICE_ATTR_RW(fps_cap);
+
+static ssize_t max_resolution_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	ssize_t n;
+
+	mutex_lock(&inst->lock);
+	n = sysfs_emit(buf, "%ux%u\n", inst->regs.limits.max_width,
+		       inst->regs.limits.max_height);
+	mutex_unlock(&inst->lock);
+	return n;
+}
+
+static ssize_t max_resolution_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct vgpu_instance *inst = dev_to_inst(dev);
+	const struct vgpu_fw_type *type = inst->type;
+	ssize_t ret = count;
+	u32 w, h;
+
+	if (vgpu_parse_resolution(buf, count, type->max_width, type->max_height,
+				  &w, &h)) {
+		dev_info(dev, "max_resolution: \"%*pE\" is not <width>x<height> from 640x480 to the type's %ux%u\n",
+			 (int)min_t(size_t, count, 80), buf, type->max_width,
+			 type->max_height);
+		return -EINVAL;
+	}
+	mutex_lock(&inst->lock);
+	if (inst->open) {
+		dev_info(dev, "max_resolution: the device is open; its guest driver has already read the limit\n");
+		ret = -EBUSY;
+	} else {
+		inst->regs.limits.max_width = w;
+		inst->regs.limits.max_height = h;
+		/* A mode above the new limit does not survive. */
+		vgpu_regs_reset(&inst->regs);
+	}
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(max_resolution);
+
+static struct attribute *vgpu_instance_attrs[] = {
+	&dev_attr_vram_offset.attr,
+	&dev_attr_vram_size.attr,
+	&dev_attr_scanout.attr,
+	&dev_attr_owner.attr,
+	&dev_attr_weight.attr,
+	&dev_attr_fps_cap.attr,
+	&dev_attr_max_resolution.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_instance_group = {
+	.name = "vslice",
+	.attrs = vgpu_instance_attrs,
+};
+
+const struct attribute_group *vgpu_instance_groups[] = {
+	&vgpu_instance_group,
+	NULL,
+};
+
+static ssize_t placement_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	struct vgpu_device *gpu = dev_get_drvdata(dev);
+	bool homogeneous;
+
+	mutex_lock(&gpu->lock);
+	homogeneous = gpu->homogeneous;
+	mutex_unlock(&gpu->lock);
+	return sysfs_emit(buf, "%s\n", homogeneous ? "homogeneous" : "mixed");
+}
+
+static ssize_t placement_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct vgpu_device *gpu = dev_get_drvdata(dev);
+	unsigned int i, types = 0;
+	bool homogeneous;
+	ssize_t ret = count;
+
+	if (sysfs_streq(buf, "homogeneous")) {
+		homogeneous = true;
+	} else if (sysfs_streq(buf, "mixed")) {
+		homogeneous = false;
+	} else {
+		dev_info(dev, "placement: \"%*pE\" is neither \"mixed\" nor \"homogeneous\"\n",
+			 (int)min_t(size_t, count, 80), buf);
+		return -EINVAL;
+	}
+	mutex_lock(&gpu->lock);
+	for (i = 0; i < gpu->table.nr_types; i++)
+		types += !!gpu->live[i];
+	if (homogeneous && types > 1) {
+		dev_info(dev, "placement: instances of %u types exist; remove all but one type first\n",
+			 types);
+		ret = -EBUSY;
+	} else {
+		gpu->homogeneous = homogeneous;
+	}
+	mutex_unlock(&gpu->lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(placement);
+
+static ssize_t type_table_show(struct device *dev, struct device_attribute *attr,
+			       char *buf)
+{
+	struct vgpu_device *gpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", gpu->table_source);
+}
+static DEVICE_ATTR_RO(type_table);
+
+static struct attribute *vgpu_gpu_attrs[] = {
+	&dev_attr_placement.attr,
+	&dev_attr_type_table.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_gpu_group = {
+	.name = "vslice",
+	.attrs = vgpu_gpu_attrs,
+};
+
+const struct attribute_group *vgpu_gpu_groups[] = {
+	&vgpu_gpu_group,
+	NULL,
+};
