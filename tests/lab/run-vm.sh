@@ -5,21 +5,28 @@
 #
 #   run-vm.sh --kernel BZIMAGE --initrd CPIO --mode demo|check|shell
 #             --log CONSOLE.log [--kernel-log KERNEL.log] [--timeout SECONDS]
-#             [--kmsg-on-console] [--append "EXTRA CMDLINE"]
+#             [--kmsg-on-console] [--append "EXTRA CMDLINE"] [--extra-gpus N]
 #
 # The guest's userspace console (ttyS0) is streamed to stdout and to
 # CONSOLE.log.  The kernel console goes to ttyS1, i.e. KERNEL.log (default:
 # CONSOLE.log with .kernel.log), so printk output cannot interleave with
 # VSLICE-RESULT lines; --kmsg-on-console also shows kernel messages of
 # level warning and above on ttyS0 (for humans watching the demo).
+# --extra-gpus N adds N more 256 MiB GPUs at 00:06.0 onwards (the
+# benchmark's room for 64 live 16 MiB vGPUs); the default lab has two.
 #
 # Exit status: 0 when the guest printed "VSLICE-DONE rc=0", 1 when it
 # printed another rc, 2 when it never got there (panic, hang, timeout).
 # The timeout (default $VSLICE_VM_TIMEOUT or 900 s; a full check run takes
 # a few minutes under TCG) kills QEMU.
+#
+# --disk adds IMAGE (raw) as a virtio disk, /dev/vda (the libvirt lab host,
+# tests/libvirt/); --mem sets the VM's memory (default 2G).  The guest
+# rebooting ends QEMU (-no-reboot) like a power-off: boot the same disk
+# again for the next boot.
 set -euo pipefail
 
-kernel='' initrd='' mode='' log='' klog='' kmsg_on_console=0 extra=''
+kernel='' initrd='' mode='' log='' klog='' kmsg_on_console=0 extra='' disk='' mem=2G extra_gpus=0
 timeout=${VSLICE_VM_TIMEOUT:-900}
 while (($#)); do
 	case "$1" in
@@ -31,6 +38,9 @@ while (($#)); do
 	--timeout) timeout=$2; shift 2 ;;
 	--append) extra=$2; shift 2 ;;
 	--kmsg-on-console) kmsg_on_console=1; shift ;;
+	--disk) disk=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--extra-gpus) extra_gpus=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 64 ;;
 	esac
 done
@@ -61,13 +71,19 @@ fi
 # The commas below are QEMU's option syntax, not array separators.
 # shellcheck disable=SC2054
 qemu=(qemu-system-x86_64
-	-accel tcg -cpu max -smp 2 -m 2G
+	-accel tcg -cpu max -smp 2 -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot -vga none
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	# The two GPUs of tests/README.md (PCI 1234:1111).
 	-device bochs-display,addr=04.0,vgamem=256M
 	-device bochs-display,addr=05.0,vgamem=128M
 )
+if [[ -n $disk ]]; then
+	qemu+=(-drive "file=$disk,format=raw,if=virtio,cache=unsafe")
+fi
+for ((i = 0; i < extra_gpus; i++)); do
+	qemu+=(-device "bochs-display,addr=$(printf '%02x' $((6 + i))).0,vgamem=256M")
+done
 # QEMU numbers the serial ports in command-line order: ttyS0 is the
 # userspace console on stdio, ttyS1 the kernel console in a file.
 if [[ $mode == shell && -t 0 ]]; then

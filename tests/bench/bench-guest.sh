@@ -1,0 +1,227 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The in-VM side of the benchmark (installed as
+# /vslice/guest/t-99-bench.sh in the bench image, run through
+# vslice.suites=t-99-bench).  Measures the vslice stack and the upstream
+# mbochs sample on mdev.ko in the same boot, one after the other, round
+# after round, and prints one machine-readable line per figure:
+#
+#   VSBENCH-CONFIG KEY=VALUE ...
+#   VSBENCH-DATA STACK ROUND METRIC VALUE
+#   VSBENCH-ERROR STACK ROUND STEP: MESSAGE
+#   VSBENCH-PROF STACK CALLS TOTAL_US FUNCTION     (full mode only)
+#   VSBENCH-END
+#
+# STACK is vslice, mbochs, or parent (the GPU's own BAR, measured while
+# vslice runs).  vslice.bench=full|smoke on the kernel command line picks
+# the sizes below.  tests/bench/run-bench.sh reads these lines.
+SUITE=bench
+. "$(dirname "$0")/lib.sh"
+
+mode=full
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case "$arg" in
+	vslice.bench=*) mode=${arg#vslice.bench=} ;;
+	esac
+done
+
+# Rounds alternate which stack goes first, so a drift of the machine
+# (another VM on the host, the JIT warming up) hits both alike.  The
+# medians are over rounds; latencies are per-call means of LAT_N calls.
+case "$mode" in
+smoke)
+	ROUNDS=2 LAT_N=500 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0
+	;;
+*)
+	mode=full
+	ROUNDS=7 LAT_N=20000 BW_PASSES=5 CYC_K=30 LIVE="1 2 4 8 16 32 64" RAM_N=4 PROF_K=5
+	;;
+esac
+# The VRAM size compared: vslice-s64 against mbochs' 64 MB type.  The
+# scan uses the 16 MiB types (vslice-s16, mbochs' 16 MB type) so that
+# 64 instances fit on both: mbochs gets enough of its "count" megabytes,
+# vslice needs the bench run's extra GPUs (run-vm.sh --extra-gpus).
+BIG_MIB=64 SCAN_MIB=16
+MBOCHS_MB=2048
+
+echo "VSBENCH-CONFIG mode=$mode rounds=$ROUNDS lat_n=$LAT_N bw_passes=$BW_PASSES" \
+	"cyc_k=$CYC_K live=$(echo "$LIVE" | tr ' ' ,) ram_n=$RAM_N big_mib=$BIG_MIB" \
+	"scan_mib=$SCAN_MIB kernel=$(uname -r) cpus=$(nproc)"
+
+# run STACK ROUND STEP CMD...: run a vsbench measurement, prefix its
+# "METRIC VALUE" lines; a failure becomes one VSBENCH-ERROR line.
+run() {
+	_stack=$1 _round=$2 _step=$3
+	shift 3
+	_out=$("$@" 2>/tmp/vsbench.err)
+	_rc=$?
+	[ -n "$_out" ] && echo "$_out" | sed "s/^/VSBENCH-DATA $_stack $_round /"
+	if [ $_rc != 0 ]; then
+		echo "VSBENCH-ERROR $_stack $_round $_step: $(head -n 1 /tmp/vsbench.err) (rc=$_rc)"
+	fi
+}
+
+err() { echo "VSBENCH-ERROR $1 $2 $3"; }
+
+# The vslice GPUs in PCI order (the two lab GPUs, then the extra ones).
+vslice_gpus() {
+	for _g in "$DRV"/0000:*; do
+		[ -d "$_g/mdev_supported_types" ] && basename "$_g"
+	done
+}
+
+# Comma-separated type directories of size MIB, for vsbench cycles (PCI
+# addresses have colons).
+vslice_dirs() {
+	_dirs=
+	for _g in $(vslice_gpus); do
+		_t=$(type_dir "$_g" "s$1")
+		[ -d "$_t" ] && _dirs="$_dirs${_dirs:+,}$_t"
+	done
+	echo "$_dirs"
+}
+
+MBOCHS=/sys/class/mdev_bus/mbochs/mdev_supported_types
+# mbochs names its types small/medium/large; pick by the size its
+# description gives ("virtual display, 64 MB video memory").
+mbochs_dir() {
+	for _t in "$MBOCHS"/*; do
+		grep -q " $1 MB " "$_t/description" 2>/dev/null && { echo "$_t"; return; }
+	done
+}
+
+load_vslice() { load_stack; }
+unload_vslice() { unload_stack; }
+
+load_mbochs() {
+	modprobe vfio_iommu_type1 && modprobe mbochs count=$MBOCHS_MB && [ -d "$MBOCHS" ]
+}
+
+unload_mbochs() {
+	for _u in "$MDEVS"/*; do
+		[ -e "$_u/remove" ] && sysfs-write "$_u/remove" 1 >/dev/null
+	done
+	rmmod mbochs 2>/dev/null
+	rmmod mdev 2>/dev/null
+	! [ -d /sys/module/mdev ]
+}
+
+# phase STACK ROUND: every measurement of one stack, once.
+phase() {
+	st=$1 r=$2
+	if ! "load_$st"; then
+		err "$st" "$r" "load: the stack did not load"
+		"unload_$st"
+		return
+	fi
+	if [ "$st" = vslice ]; then
+		big=$(type_dir "$GPU0" "s$BIG_MIB")
+		scan=$(vslice_dirs "$SCAN_MIB")
+	else
+		big=$(mbochs_dir "$BIG_MIB")
+		scan=$(mbochs_dir "$SCAN_MIB")
+	fi
+	run "$st" "$r" floor vsbench floor "$LAT_N"
+
+	u=$(new_uuid)
+	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
+		run "$st" "$r" lat vsbench lat "$u" "$LAT_N"
+		run "$st" "$r" bw vsbench bw "$u" "$BW_PASSES"
+		if [ "$st" = vslice ]; then
+			# The same VRAM bytes through the GPU's own BAR.
+			off=$(cat "$MDEVS/$u/vslice/vram_offset")
+			size=$(cat "$MDEVS/$u/vslice/vram_size")
+			run parent "$r" bwres vsbench bwres "$GPU0" "$off" "$size" "$BW_PASSES"
+		fi
+		sysfs-write "$MDEVS/$u/remove" 1 >/dev/null
+	else
+		err "$st" "$r" "create: $big/create failed"
+	fi
+
+	run "$st" "$r" life vsbench life "$big"
+	run "$st" "$r" ram vsbench ram "$big" "$RAM_N"
+	for live in $LIVE; do
+		run "$st" "$r" "cycles@$live" vsbench cycles "$scan" "$live" "$CYC_K"
+	done
+	"unload_$st" || err "$st" "$r" "unload: the stack did not unload"
+}
+
+T=/sys/kernel/tracing
+# profile STACK: where a create+remove cycle spends its time.  The
+# function_graph tracer times every function below the sysfs "create"
+# and "remove" handlers (create_store, remove_store: the same names in
+# mdev.ko and vslice_mdev) over PROF_K cycles with one instance live;
+# the sums per function, wall time including sleeps, become one
+# VSBENCH-PROF line each (the 30 largest).  The tracer slows the cycles
+# down, so none of these runs is a measurement.
+profile() {
+	st=$1
+	if [ ! -w "$T/current_tracer" ]; then
+		err "$st" 0 "profile: no tracefs with function_graph"
+		return
+	fi
+	if ! "load_$st"; then
+		err "$st" 0 "profile: the stack did not load"
+		"unload_$st"
+		return
+	fi
+	if [ "$st" = vslice ]; then
+		dir=$(type_dir "$GPU0" "s$SCAN_MIB")
+	else
+		dir=$(mbochs_dir "$SCAN_MIB")
+	fi
+	echo 0 >"$T/tracing_on"
+	echo function_graph >"$T/current_tracer"
+	echo 'create_store remove_store' >"$T/set_graph_function"
+	echo 1 >"$T/options/funcgraph-tail"
+	echo 0 >"$T/options/funcgraph-irqs"
+	echo 32768 >"$T/buffer_size_kb"
+	: >"$T/trace"
+	echo 1 >"$T/tracing_on"
+	vsbench cycles "$dir" 1 "$PROF_K" >/dev/null 2>/tmp/vsbench.err ||
+		err "$st" 0 "profile: $(head -n 1 /tmp/vsbench.err)"
+	echo 0 >"$T/tracing_on"
+	# "  0) ! 5012.345 us  |    } /* name */" closes a function and
+	# "  0)   2.345 us    |    name();" is a leaf; both carry its time.
+	awk -F'|' -v st="$st" '
+		match($1, /[0-9]+\.[0-9]+ us/) {
+			us = substr($1, RSTART, RLENGTH - 3) + 0
+			f = $2
+			if (match(f, /\/\* .* \*\//))
+				f = substr(f, RSTART + 3, RLENGTH - 6)
+			else if (f ~ /\(\);[ \t]*$/)
+				sub(/\(\);[ \t]*$/, "", f)
+			else
+				next
+			gsub(/[ \t]/, "", f)
+			calls[f]++
+			total[f] += us
+		}
+		END { for (f in total) printf "VSBENCH-PROF %s %d %.1f %s\n", st, calls[f], total[f], f }
+	' "$T/trace" | sort -k4,4nr | head -n 30
+	echo nop >"$T/current_tracer"
+	: >"$T/set_graph_function"
+	echo 1408 >"$T/buffer_size_kb"
+	"unload_$st" || err "$st" 0 "profile: the stack did not unload"
+}
+
+# Both stacks use VFIO's TYPE1 backend; it stays loaded throughout.
+modprobe vfio_iommu_type1
+r=1
+while [ $r -le $ROUNDS ]; do
+	if [ $((r % 2)) = 1 ]; then
+		phase vslice $r
+		phase mbochs $r
+	else
+		phase mbochs $r
+		phase vslice $r
+	fi
+	r=$((r + 1))
+done
+if [ "$PROF_K" -gt 0 ]; then
+	profile vslice
+	profile mbochs
+fi
+echo "VSBENCH-END"

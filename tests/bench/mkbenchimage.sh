@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the bench-only lab image: the usual lab initramfs of Debian's
+# kernel (tests/lab/mkinitramfs.sh --distro-modules) plus mbochs.ko and
+# the benchmark client, and only the guest files the benchmark uses.
+#
+#   mkbenchimage.sh OUTPUT.cpio.gz
+#
+# The regular lab images never carry the bench: its C client is compiled
+# only here, from a generated guest directory holding
+#   run-tests.sh lib.sh vfio_util.h lab_result.h sysfs-write.c (tests/guest)
+#   t-99-bench.sh   tests/bench/bench-guest.sh, run by vslice.suites=t-99-bench
+#   vsbench.c       tests/bench/vsbench.c
+# Leaving out the other suites and the nested QEMU guest keeps the image
+# quick to build, which the smoke stage of `make check` pays each time.
+set -euo pipefail
+
+(($# == 1)) || { echo "usage: $0 OUTPUT.cpio.gz" >&2; exit 64; }
+output=$1
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+kver=$("$repo/tests/lab/debian-kernel.sh")
+kdir=/lib/modules/$kver/build
+krel=$(cat "$kdir/include/config/kernel.release")
+out=$repo/build/$krel
+work=$repo/build/bench/image
+
+make -C "$repo" --no-print-directory -j"$(nproc)" modules KDIR="$kdir" OUT="$out" >&2
+mbochs=$("$repo/tests/bench/build-mbochs.sh" "$kdir" "$repo/build/bench/mbochs" | tail -n 1)
+
+# mkinitramfs takes every regular *.ko under one directory: give it the
+# vslice modules and mbochs side by side.
+rm -rf "$work"
+mkdir -p "$work/modules" "$work/guest"
+find "$out" -name '*.ko' -type f -exec cp {} "$work/modules/" \;
+cp "$mbochs" "$work/modules/"
+
+for f in run-tests.sh lib.sh vfio_util.h lab_result.h sysfs-write.c; do
+	cp "$repo/tests/guest/$f" "$work/guest/"
+done
+cp "$repo/tests/bench/bench-guest.sh" "$work/guest/t-99-bench.sh"
+cp "$repo/tests/bench/vsbench.c" "$work/guest/"
+
+VSLICE_GUEST_DIR=$work/guest VSLICE_VMGUEST=0 VSLICE_KDIR=$kdir \
+	"$repo/tests/lab/mkinitramfs.sh" "$krel" "$work/modules" "$output" --distro-modules >&2

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vsbench: the measurements of the vslice-vs-mbochs benchmark
+ * (README.md, "Benchmarks"), one per invocation, against whatever mdev
+ * stack is loaded.  Everything goes through the ABI a VMM uses (sysfs
+ * create/remove, the VFIO container/group path, pread on the device fd,
+ * mmap of BAR0), so the same binary measures both stacks the same way.
+ *
+ * usage:
+ *   vsbench floor N                      4-byte pread of a file, of /dev/zero
+ *   vsbench lat UUID N                   config-space and dispi ID reads
+ *   vsbench bw UUID PASSES               BAR0 mmap write bandwidth
+ *   vsbench bwres BDF OFFSET SIZE PASSES the parent's resource0 bandwidth
+ *   vsbench life TYPE_DIR                create -> usable fd, remove -> gone
+ *   vsbench ram TYPE_DIR N               MemAvailable per touched instance
+ *   vsbench cycles TYPE_DIRS LIVE K      create+remove rate with LIVE live
+ *
+ * TYPE_DIRS is a comma-separated list of mdev_supported_types/<type>
+ * directories, filled in order.  Each run prints "METRIC VALUE" lines
+ * on stdout (the in-VM driver prefixes stack and round), and what went
+ * wrong on stderr with a non-zero exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/vfio.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Latency runs are split into batches; the run reports their median. */
+#define BATCHES 5
+#define MAX_DIRS 16
+#define MAX_LIVE 128
+/* The dispi ID register (index 0) in the MMIO BAR of both devices. */
+#define DISPI_ID 0x500
+
+struct vdev {
+	int container, group, device;
+};
+
+static const char *prog = "vsbench";
+
+static int die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One write(2) of @data: the errno of a sysfs store, or 0. */
+static int sysfs_store(const char *path, const char *data)
+{
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, data, strlen(data));
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != strlen(data))
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+static long sysfs_long(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? strtol(buf, NULL, 0) : -1;
+}
+
+/*
+ * UUIDs unique across runs and stacks: a random 32-bit stem per process
+ * and a counter, so creates never collide with leftovers (EEXIST would
+ * be measured as a failed create).
+ */
+static void next_uuid(char *out, size_t len)
+{
+	static uint32_t stem;
+	static uint64_t counter;
+
+	if (!stem) {
+		int fd = open("/dev/urandom", O_RDONLY);
+
+		if (fd < 0 || read(fd, &stem, sizeof(stem)) != sizeof(stem))
+			die("/dev/urandom");
+		close(fd);
+		stem |= 1;
+	}
+	snprintf(out, len, "%08x-7673-4c69-8ce0-%012llx", stem,
+		 (unsigned long long)++counter);
+}
+
+static int mdev_create(const char *type_dir, const char *uuid)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/create", type_dir);
+	return sysfs_store(path, uuid);
+}
+
+static int mdev_remove(const char *uuid)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove", uuid);
+	return sysfs_store(path, "1");
+}
+
+static int mdev_exists(const char *uuid)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", uuid);
+	return !lstat(path, &st);
+}
+
+/*
+ * The QEMU-without-iommufd open path (tests/guest/vfio_util.h does the
+ * same), keeping every fd so that the instance can be let go of
+ * completely before it is removed.  Returns 0 or the failing step.
+ */
+static const char *vdev_open(const char *uuid, struct vdev *v)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	v->container = v->group = v->device = -1;
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group", uuid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return "iommu_group link";
+	link[n] = '\0';
+	v->container = open("/dev/vfio/vfio", O_RDWR);
+	if (v->container < 0)
+		return "/dev/vfio/vfio";
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	v->group = open(path, O_RDWR);
+	if (v->group < 0)
+		return "group open";
+	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return "group status";
+	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container))
+		return "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return "VFIO_SET_IOMMU (is vfio_iommu_type1 loaded?)";
+	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (v->device < 0)
+		return "VFIO_GROUP_GET_DEVICE_FD";
+	return NULL;
+}
+
+static void vdev_close(struct vdev *v)
+{
+	if (v->device >= 0)
+		close(v->device);
+	if (v->group >= 0)
+		close(v->group);
+	if (v->container >= 0)
+		close(v->container);
+	v->container = v->group = v->device = -1;
+}
+
+static void vdev_open_or_die(const char *uuid, struct vdev *v)
+{
+	const char *what = vdev_open(uuid, v);
+
+	if (what)
+		die(what);
+}
+
+static struct vfio_region_info region(int device, unsigned int index)
+{
+	struct vfio_region_info info = { .argsz = sizeof(info), .index = index };
+
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &info) || !info.size)
+		die("VFIO_DEVICE_GET_REGION_INFO");
+	return info;
+}
+
+/* ns per pread of @len bytes at @off, median of BATCHES batches. */
+static double pread_ns(int fd, off_t off, size_t len, long n)
+{
+	double batch[BATCHES];
+	long per = n / BATCHES > 0 ? n / BATCHES : 1;
+	uint32_t v;
+
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = now_ns();
+
+		for (long i = 0; i < per; i++)
+			if (pread(fd, &v, len, off) != (ssize_t)len)
+				die("pread");
+		batch[b] = (double)(now_ns() - t0) / (double)per;
+	}
+	return median(batch, BATCHES);
+}
+
+/*
+ * The floor under a trapped read: the same pread on a file in the
+ * initramfs (what the issue asks for: page cache lookup and copy), and
+ * on /dev/zero (the bare syscall and VFS dispatch, nothing behind it).
+ */
+static int cmd_floor(long n)
+{
+	static const char path[] = "/tmp/vsbench-floor";
+	char page[4096];
+	int fd;
+
+	memset(page, 0x5a, sizeof(page));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page))
+		die(path);
+	printf("floor_pread_ns %.1f\n", pread_ns(fd, 0, 4, n));
+	close(fd);
+	unlink(path);
+	fd = open("/dev/zero", O_RDONLY);
+	if (fd < 0)
+		die("/dev/zero");
+	printf("floor_zero_ns %.1f\n", pread_ns(fd, 0, 4, n));
+	close(fd);
+	return 0;
+}
+
+static int cmd_lat(const char *uuid, long n)
+{
+	struct vfio_region_info cfg, mmio;
+	uint32_t id = 0;
+	struct vdev v;
+
+	vdev_open_or_die(uuid, &v);
+	cfg = region(v.device, VFIO_PCI_CONFIG_REGION_INDEX);
+	mmio = region(v.device, VFIO_PCI_BAR2_REGION_INDEX);
+	/* Both must be the Bochs display they claim to be, or the numbers are of something else. */
+	if (pread(v.device, &id, 4, cfg.offset) != 4 || id != 0x11111234) {
+		errno = EPROTO;
+		die("config space does not read 1234:1111");
+	}
+	id = 0;
+	if (pread(v.device, &id, 2, mmio.offset + DISPI_ID) != 2 || (id & 0xfff0) != 0xb0c0) {
+		errno = EPROTO;
+		die("dispi ID register is not 0xb0cX");
+	}
+	printf("cfg_read_ns %.1f\n", pread_ns(v.device, cfg.offset, 4, n));
+	printf("mmio_read_ns %.1f\n", pread_ns(v.device, mmio.offset + DISPI_ID, 2, n));
+	vdev_close(&v);
+	return 0;
+}
+
+/*
+ * One write pass over the mapping: 64-bit stores, volatile so the
+ * compiler neither drops nor turns them into a libc call whose strategy
+ * (rep stos, vector stores) would differ from what a guest does.
+ */
+static void write_pass(volatile uint64_t *p, size_t bytes, uint64_t seed)
+{
+	size_t words = bytes / 8;
+
+	for (size_t i = 0; i < words; i++)
+		p[i] = seed + i;
+}
+
+/*
+ * Cold: mmap plus the first pass, page faults included (what a VMM's
+ * first guest boot pays).  Warm: the median of @passes later passes
+ * over the established mapping (the steady state the target is about).
+ */
+static void bandwidth(const char *name, int fd, off_t off, size_t size, int passes)
+{
+	double warm[64], mb = (double)size / 1e6;
+	uint64_t t0 = now_ns();
+	void *p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	if (p == MAP_FAILED)
+		die("mmap");
+	write_pass(p, size, 1);
+	printf("%s_cold_MBps %.1f\n", name, mb / ((double)(now_ns() - t0) / 1e9));
+	if (passes > 64)
+		passes = 64;
+	for (int i = 0; i < passes; i++) {
+		t0 = now_ns();
+		write_pass(p, size, (uint64_t)i + 2);
+		warm[i] = mb / ((double)(now_ns() - t0) / 1e9);
+	}
+	printf("%s_warm_MBps %.1f\n", name, median(warm, (size_t)passes));
+	munmap(p, size);
+}
+
+static int cmd_bw(const char *uuid, int passes)
+{
+	struct vfio_region_info bar0;
+	struct vdev v;
+
+	vdev_open_or_die(uuid, &v);
+	bar0 = region(v.device, VFIO_PCI_BAR0_REGION_INDEX);
+	bandwidth("bar0", v.device, (off_t)bar0.offset, bar0.size, passes);
+	vdev_close(&v);
+	return 0;
+}
+
+/*
+ * The reference: the same bytes of VRAM through the parent's sysfs BAR
+ * file, write-combined when the BAR is prefetchable (as vslice maps its
+ * slice); needs iomem=relaxed while vslice_gpu owns the BAR.
+ */
+static int cmd_bwres(const char *bdf, off_t off, size_t size, int passes)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0_wc", bdf);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
+		fd = open(path, O_RDWR);
+	}
+	if (fd < 0)
+		die(path);
+	bandwidth("res0", fd, off, size, passes);
+	close(fd);
+	return 0;
+}
+
+static int cmd_life(const char *type_dir)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	char uuid[40];
+	const char *what;
+	uint64_t t0, t1;
+	struct vdev v;
+	int err;
+
+	next_uuid(uuid, sizeof(uuid));
+	t0 = now_ns();
+	err = mdev_create(type_dir, uuid);
+	if (err) {
+		errno = err;
+		die("create");
+	}
+	what = vdev_open(uuid, &v);
+	if (!what && ioctl(v.device, VFIO_DEVICE_GET_INFO, &info))
+		what = "VFIO_DEVICE_GET_INFO";
+	t1 = now_ns();
+	if (what) {
+		vdev_close(&v);
+		mdev_remove(uuid);
+		die(what);
+	}
+	printf("create_to_fd_us %.1f\n", (double)(t1 - t0) / 1e3);
+	vdev_close(&v);
+
+	t0 = now_ns();
+	err = mdev_remove(uuid);
+	/* remove is synchronous on both stacks; the poll only guards that claim. */
+	while (!err && mdev_exists(uuid))
+		usleep(100);
+	t1 = now_ns();
+	if (err) {
+		errno = err;
+		die("remove");
+	}
+	printf("remove_to_gone_us %.1f\n", (double)(t1 - t0) / 1e3);
+	return 0;
+}
+
+static long meminfo_kib(const char *file, const char *key)
+{
+	char line[256];
+	long sum = 0, v;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		die(file);
+	while (fgets(line, sizeof(line), f)) {
+		char *at = strstr(line, key);
+
+		if (at && sscanf(at + strlen(key), " %ld", &v) == 1)
+			sum += v;
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * MemAvailable as of now, in KiB.  Two things make the raw figure lag
+ * by megabytes, far more than the kernel memory a vslice instance
+ * costs: per-CPU vmstat deltas not yet folded into the global counters
+ * (stat_refresh folds them), and free pages parked on the per-CPU page
+ * lists, which NR_FREE_PAGES does not count; their "count:" lines in
+ * /proc/zoneinfo are added back.
+ */
+static long mem_available_kib(void)
+{
+	long pcp_pages;
+
+	if (sysfs_store("/proc/sys/vm/stat_refresh", "1"))
+		fprintf(stderr, "%s: stat_refresh failed; MemAvailable may lag\n", prog);
+	pcp_pages = meminfo_kib("/proc/zoneinfo", "count:");
+	return meminfo_kib("/proc/meminfo", "MemAvailable:") + pcp_pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * Host RAM an instance costs once a user has touched all of its VRAM:
+ * MemAvailable before creating @n instances minus MemAvailable while
+ * all of them are open, mapped and touched, per instance.  One store per
+ * page is a touch: it is what makes mbochs allocate the page.
+ */
+static int cmd_ram(const char *type_dir, int n)
+{
+	static char uuids[MAX_LIVE][40];
+	static struct vdev devs[MAX_LIVE];
+	static void *maps[MAX_LIVE];
+	static size_t sizes[MAX_LIVE];
+	long before, after;
+	int i, err;
+
+	if (n < 1 || n > MAX_LIVE) {
+		errno = EINVAL;
+		die("instance count");
+	}
+	sync();
+	before = mem_available_kib();
+	for (i = 0; i < n; i++) {
+		struct vfio_region_info bar0;
+		volatile uint64_t *p;
+
+		next_uuid(uuids[i], sizeof(uuids[i]));
+		err = mdev_create(type_dir, uuids[i]);
+		if (err) {
+			errno = err;
+			die("create");
+		}
+		vdev_open_or_die(uuids[i], &devs[i]);
+		bar0 = region(devs[i].device, VFIO_PCI_BAR0_REGION_INDEX);
+		sizes[i] = bar0.size;
+		maps[i] = mmap(NULL, bar0.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       devs[i].device, (off_t)bar0.offset);
+		if (maps[i] == MAP_FAILED)
+			die("mmap");
+		p = maps[i];
+		for (size_t off = 0; off < bar0.size; off += 4096)
+			p[off / 8] = off | 1;
+	}
+	after = mem_available_kib();
+	printf("ram_kib_per_instance %.1f\n", (double)(before - after) / n);
+	for (i = 0; i < n; i++) {
+		munmap(maps[i], sizes[i]);
+		vdev_close(&devs[i]);
+		mdev_remove(uuids[i]);
+	}
+	return 0;
+}
+
+static int split_dirs(char *list, char **dirs)
+{
+	int n = 0;
+
+	for (char *tok = strtok(list, ","); tok && n < MAX_DIRS; tok = strtok(NULL, ","))
+		dirs[n++] = tok;
+	return n;
+}
+
+static long type_available(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/available_instances", dir);
+	return sysfs_long(path);
+}
+
+/*
+ * With @live instances alive (@live - 1 idle ones plus the one being
+ * cycled), @k create+remove cycles of one instance through sysfs.  The
+ * idle ones fill the type directories in order; the cycled one goes
+ * where room is left.  Also prints the mean create and remove times.
+ */
+static int cmd_cycles(char *list, int live, int k)
+{
+	static char idle[MAX_LIVE][40];
+	char *dirs[MAX_DIRS], uuid[40];
+	const char *where = NULL;
+	uint64_t t0, tc = 0, tr = 0, t;
+	int nd, d = 0, i, nidle = 0, err = 0;
+
+	nd = split_dirs(list, dirs);
+	if (live < 1 || live > MAX_LIVE || k < 1 || !nd) {
+		errno = EINVAL;
+		die("arguments");
+	}
+	while (nidle < live - 1 && d < nd) {
+		if (type_available(dirs[d]) <= 0) {
+			d++;
+			continue;
+		}
+		next_uuid(idle[nidle], sizeof(idle[nidle]));
+		err = mdev_create(dirs[d], idle[nidle]);
+		if (err)
+			break;
+		nidle++;
+	}
+	for (; d < nd && !where; d++)
+		if (type_available(dirs[d]) > 0)
+			where = dirs[d];
+	if (err || nidle < live - 1 || !where) {
+		fprintf(stderr, "%s: room for only %d live instances\n", prog, nidle + !!where);
+		err = ENOSPC;
+		goto out;
+	}
+	t0 = now_ns();
+	for (i = 0; i < k && !err; i++) {
+		next_uuid(uuid, sizeof(uuid));
+		t = now_ns();
+		err = mdev_create(where, uuid);
+		tc += now_ns() - t;
+		if (err)
+			break;
+		t = now_ns();
+		err = mdev_remove(uuid);
+		tr += now_ns() - t;
+	}
+	if (!err) {
+		double s = (double)(now_ns() - t0) / 1e9;
+
+		printf("cycle_rate@%d %.2f\n", live, k / s);
+		printf("cycle_create_us@%d %.1f\n", live, (double)tc / 1e3 / k);
+		printf("cycle_remove_us@%d %.1f\n", live, (double)tr / 1e3 / k);
+	}
+out:
+	for (i = 0; i < nidle; i++)
+		mdev_remove(idle[i]);
+	if (err) {
+		errno = err;
+		die("cycles");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "floor") && argc == 3)
+		return cmd_floor(atol(argv[2]));
+	if (!strcmp(cmd, "lat") && argc == 4)
+		return cmd_lat(argv[2], atol(argv[3]));
+	if (!strcmp(cmd, "bw") && argc == 4)
+		return cmd_bw(argv[2], atoi(argv[3]));
+	if (!strcmp(cmd, "bwres") && argc == 6)
+		return cmd_bwres(argv[2], (off_t)strtoull(argv[3], NULL, 0),
+				 strtoull(argv[4], NULL, 0), atoi(argv[5]));
+	if (!strcmp(cmd, "life") && argc == 3)
+		return cmd_life(argv[2]);
+	if (!strcmp(cmd, "ram") && argc == 4)
+		return cmd_ram(argv[2], atoi(argv[3]));
+	if (!strcmp(cmd, "cycles") && argc == 5)
+		return cmd_cycles(argv[2], atoi(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: see the comment at the top of tests/bench/vsbench.c\n");
+	return 2;
+}
