@@ -16,7 +16,9 @@
 # STACK is vslice, mbochs, or parent (the GPU's own BAR, measured while
 # vslice runs).  vslice.bench=full|smoke on the kernel command line picks
 # the sizes below.  tests/bench/run-bench.sh reads these lines.
+# shellcheck disable=SC2034 # lib.sh reads SUITE
 SUITE=bench
+# shellcheck source-path=SCRIPTDIR/../guest source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mode=full
@@ -212,11 +214,11 @@ modprobe vfio_iommu_type1
 r=1
 while [ $r -le $ROUNDS ]; do
 	if [ $((r % 2)) = 1 ]; then
-		phase vslice $r
-		phase mbochs $r
+		phase vslice "$r"
+		phase mbochs "$r"
 	else
-		phase mbochs $r
-		phase vslice $r
+		phase mbochs "$r"
+		phase vslice "$r"
 	fi
 	r=$((r + 1))
 done

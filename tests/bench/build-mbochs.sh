@@ -24,6 +24,10 @@ mkdir -p "$out"
 # Copy only when changed, so a second run is a no-op for make.
 cmp -s "$src" "$out/mbochs.c" || cp "$src" "$out/mbochs.c"
 echo 'obj-m := mbochs.o' >"$out/Kbuild.new"
-cmp -s "$out/Kbuild.new" "$out/Kbuild" && rm "$out/Kbuild.new" || mv "$out/Kbuild.new" "$out/Kbuild"
+if cmp -s "$out/Kbuild.new" "$out/Kbuild"; then
+	rm "$out/Kbuild.new"
+else
+	mv "$out/Kbuild.new" "$out/Kbuild"
+fi
 make -C "$kdir" M="$(cd "$out" && pwd)" modules >&2
 echo "$out/mbochs.ko"

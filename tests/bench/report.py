@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Turn the VSBENCH lines of a bench boot into the table, results.json
+and plot.png (tests/bench/run-bench.sh calls this).
+
+    report.py full|smoke CONSOLE_TXT OUTDIR
+
+full: prints the table of medians, ratios and target verdicts; a missed
+target is a verdict, not an error.  smoke: prints one VSLICE-RESULT line
+per metric (produced, finite, positive) plus the JSON and the plot.
+Exits non-zero only when the console holds no benchmark data at all.
+"""
+import json
+import math
+import statistics
+import sys
+import time
+
+STACKS = ("vslice", "mbochs", "parent")
+
+
+def parse(path):
+    runs = {}  # stack -> metric -> [value per round]
+    config, errors, profile, ended = {}, [], {}, False
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("VSLICE-DMESG-BEGIN"):
+                break
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "VSBENCH-CONFIG":
+                config.update(w.split("=", 1) for w in words[1:] if "=" in w)
+            elif words[0] == "VSBENCH-DATA" and len(words) == 5:
+                try:
+                    value = float(words[4])
+                except ValueError:
+                    value = float("nan")
+                runs.setdefault(words[1], {}).setdefault(words[3], []).append(value)
+            elif words[0] == "VSBENCH-ERROR":
+                errors.append(line[len("VSBENCH-ERROR "):])
+            elif words[0] == "VSBENCH-PROF" and len(words) >= 5:
+                profile.setdefault(words[1], []).append(
+                    {"function": " ".join(words[4:]), "calls": int(words[2]),
+                     "total_us": float(words[3])})
+            elif words[0] == "VSBENCH-END":
+                ended = True
+    return runs, config, errors, profile, ended
+
+
+def medians(runs):
+    out = {}
+    for stack, metrics in runs.items():
+        for metric, values in metrics.items():
+            good = [v for v in values if math.isfinite(v)]
+            out.setdefault(stack, {})[metric] = statistics.median(good) if good else None
+    return out
+
+
+def live_counts(config):
+    return [int(x) for x in config.get("live", "").split(",") if x]
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def target(metric, a, b, op, bound, r="ratio"):
+    if r == "ratio":
+        r = ratio(a, b)
+    if not op or bound is None:
+        verdict = "reported"
+    elif r is None:
+        verdict = "NO DATA"
+    else:
+        verdict = "met" if (r >= bound if op == ">=" else r <= bound) else "MISSED"
+    return {"metric": metric, "vslice": a, "reference": b, "ratio": r, "op": op or None,
+            "bound": bound, "verdict": verdict}
+
+
+def flatness(d, config):
+    rates = [d.get(f"cycle_rate@{n}") for n in live_counts(config)]
+    rates = [r for r in rates if r]
+    return min(rates) / max(rates) if len(rates) > 1 else None
+
+
+def targets(med, config):
+    """The issue's targets, each vslice against its reference, same boot."""
+    v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
+    rows = []
+    for live in live_counts(config):
+        key = f"cycle_rate@{live}"
+        rows.append(target(f"create+remove cycles/s, {live} live", v.get(key), m.get(key),
+                           ">=", 1.0))
+    # Flatness is a property of one stack: its own min/max over the scan.
+    rows.append(target("cycles/s flatness over the scan, min/max", flatness(v, config),
+                       flatness(m, config), ">=", 0.8, r=flatness(v, config)))
+    rows.append(target("config read 4 B, ns", v.get("cfg_read_ns"), m.get("cfg_read_ns"),
+                       "<=", 1.1))
+    rows.append(target("dispi ID read 2 B, ns", v.get("mmio_read_ns"), m.get("mmio_read_ns"),
+                       "<=", 1.1))
+    rows.append(target("BAR0 write MB/s (ref: parent resource0)", v.get("bar0_warm_MBps"),
+                       p.get("res0_warm_MBps"), ">=", 0.9))
+    rows.append(target("RAM KiB per touched 64 MiB instance", v.get("ram_kib_per_instance"),
+                       m.get("ram_kib_per_instance"), "<=", 0.01))
+    return rows
+
+
+def fmt(x, digits=1):
+    if x is None:
+        return "-"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def table(med, config, rows):
+    v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
+    floor_file = statistics.median([x for x in (v.get("floor_pread_ns"), m.get("floor_pread_ns"))
+                                    if x is not None] or [math.nan])
+    floor_zero = statistics.median([x for x in (v.get("floor_zero_ns"), m.get("floor_zero_ns"))
+                                    if x is not None] or [math.nan])
+    out = []
+    head = ("metric", "vslice", "reference", "ratio", "target", "verdict")
+    lines = []
+    for t in rows:
+        tgt = f"{t['op']} {t['bound']:g}" if t["op"] else ""
+        a = t["vslice"]
+        lines.append((t["metric"], fmt(a, 2 if a is not None and a < 10 else 1),
+                      fmt(t["reference"], 2 if t["reference"] is not None and t["reference"] < 10
+                          else 1), fmt(t["ratio"], 3), tgt, t["verdict"]))
+    info = [
+        ("4 B pread floor: file (tmpfs), ns", floor_file, None),
+        ("4 B pread floor: /dev/zero, ns", floor_zero, None),
+        ("config read above file floor, ns", sub(v.get("cfg_read_ns"), floor_file),
+         sub(m.get("cfg_read_ns"), floor_file)),
+        ("config read above /dev/zero floor, ns", sub(v.get("cfg_read_ns"), floor_zero),
+         sub(m.get("cfg_read_ns"), floor_zero)),
+        ("dispi read above file floor, ns", sub(v.get("mmio_read_ns"), floor_file),
+         sub(m.get("mmio_read_ns"), floor_file)),
+        ("dispi read above /dev/zero floor, ns", sub(v.get("mmio_read_ns"), floor_zero),
+         sub(m.get("mmio_read_ns"), floor_zero)),
+        ("BAR0 first pass MB/s, faults incl. (ref: resource0)", v.get("bar0_cold_MBps"),
+         p.get("res0_cold_MBps")),
+        ("BAR0 write MB/s, mbochs (system RAM), ref: vslice", m.get("bar0_warm_MBps"),
+         v.get("bar0_warm_MBps")),
+        ("BAR0 first pass MB/s, mbochs, ref: vslice", m.get("bar0_cold_MBps"),
+         v.get("bar0_cold_MBps")),
+        ("create -> usable device fd, us", v.get("create_to_fd_us"), m.get("create_to_fd_us")),
+        ("remove -> instance gone, us", v.get("remove_to_gone_us"), m.get("remove_to_gone_us")),
+    ]
+    for live in live_counts(config):
+        info.append((f"  create in a cycle, {live} live, us", v.get(f"cycle_create_us@{live}"),
+                     m.get(f"cycle_create_us@{live}")))
+        info.append((f"  remove in a cycle, {live} live, us", v.get(f"cycle_remove_us@{live}"),
+                     m.get(f"cycle_remove_us@{live}")))
+    for label, a, b in info:
+        lines.append((label, fmt(a), fmt(b), fmt(ratio(a, b), 3), "", "reported"))
+    widths = [max(len(str(r[i])) for r in [head] + lines) for i in range(len(head))]
+    for i, r in enumerate([head] + lines):
+        cells = [str(c).ljust(widths[0]) if j == 0 else str(c).rjust(widths[j])
+                 for j, c in enumerate(r)]
+        out.append("| " + " | ".join(cells) + " |")
+        if i == 0:
+            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(out), floor_file, floor_zero
+
+
+def sub(a, b):
+    if a is None or b is None or not math.isfinite(b):
+        return None
+    return a - b
+
+
+def plot(med, runs, config, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
+    fig, ax = plt.subplots(2, 2, figsize=(12, 9))
+    lives = live_counts(config)
+
+    a = ax[0][0]
+    for stack, d, style in (("vslice", v, "o-"), ("mbochs", m, "s--")):
+        xs = [n for n in lives if d.get(f"cycle_rate@{n}")]
+        a.plot(xs, [d[f"cycle_rate@{n}"] for n in xs], style, label=stack)
+        for n in xs:  # every round, to show the spread behind the median
+            vals = runs.get(stack, {}).get(f"cycle_rate@{n}", [])
+            a.plot([n] * len(vals), vals, ".", color=a.lines[-1].get_color(), alpha=0.3)
+    a.set_xscale("log", base=2)
+    a.set_xlabel("live instances")
+    a.set_ylabel("create+remove cycles / s")
+    a.set_title("sysfs create+remove rate (median, rounds as dots)")
+    a.legend()
+    a.set_ylim(bottom=0)
+
+    a = ax[0][1]
+    labels = ["floor\nfile", "floor\n/dev/zero", "config\nvslice", "config\nmbochs",
+              "dispi ID\nvslice", "dispi ID\nmbochs"]
+    floors = [x for x in (v.get("floor_pread_ns"), m.get("floor_pread_ns")) if x]
+    zeros = [x for x in (v.get("floor_zero_ns"), m.get("floor_zero_ns")) if x]
+    vals = [statistics.median(floors) if floors else 0, statistics.median(zeros) if zeros else 0,
+            v.get("cfg_read_ns") or 0, m.get("cfg_read_ns") or 0,
+            v.get("mmio_read_ns") or 0, m.get("mmio_read_ns") or 0]
+    a.bar(labels, vals, color=["grey", "grey", "C0", "C1", "C0", "C1"])
+    a.set_ylabel("ns per pread")
+    a.set_title("trapped read latency through the VFIO device fd")
+
+    a = ax[1][0]
+    labels = ["vslice\nBAR0", "parent\nresource0", "mbochs\nBAR0"]
+    warm = [v.get("bar0_warm_MBps") or 0, p.get("res0_warm_MBps") or 0, m.get("bar0_warm_MBps") or 0]
+    cold = [v.get("bar0_cold_MBps") or 0, p.get("res0_cold_MBps") or 0, m.get("bar0_cold_MBps") or 0]
+    xs = range(len(labels))
+    a.bar([x - 0.2 for x in xs], warm, 0.4, label="steady state", color="C0")
+    a.bar([x + 0.2 for x in xs], cold, 0.4, label="first pass (faults)", color="C2")
+    a.set_xticks(list(xs), labels)
+    a.set_ylabel("MB/s")
+    a.set_title(f"write bandwidth through mmap, {config.get('big_mib', '?')} MiB")
+    a.legend()
+
+    a = ax[1][1]
+    vals = [v.get("ram_kib_per_instance") or 0, m.get("ram_kib_per_instance") or 0]
+    a.bar(["vslice", "mbochs"], [max(x, 1) for x in vals], color=["C0", "C1"])
+    a.set_yscale("log")
+    a.set_ylabel("KiB of RAM per instance (log)")
+    a.set_title(f"RAM per touched {config.get('big_mib', '?')} MiB instance")
+    for i, x in enumerate(vals):
+        a.annotate(fmt(x), (i, max(x, 1)), ha="center", va="bottom")
+
+    fig.suptitle(f"vslice vs upstream mbochs on mdev.ko, one boot of {config.get('kernel', '?')}"
+                 f" under QEMU TCG, {config.get('rounds', '?')} rounds")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ("full", "smoke"):
+        print(__doc__, file=sys.stderr)
+        return 64
+    mode, console, outdir = sys.argv[1:]
+    runs, config, errors, profile, ended = parse(console)
+    med = medians(runs)
+    rows = targets(med, config)
+    text, floor_file, floor_zero = table(med, config, rows)
+    result = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "mode": mode,
+        "config": config,
+        "complete": ended,
+        "medians": med,
+        "runs": runs,
+        "floor_ns": {"file": floor_file, "dev_zero": floor_zero},
+        "targets": [],
+        "profile": profile,
+        "errors": errors,
+    }
+    result["targets"] = rows
+    with open(f"{outdir}/results.json", "w") as f:
+        json.dump(result, f, indent=1, allow_nan=False, default=str)
+    plot_error = None
+    try:
+        plot(med, runs, config, f"{outdir}/plot.png")
+    except Exception as e:  # the JSON and the table still stand without a plot
+        plot_error = f"{type(e).__name__}: {e}"
+
+    if mode == "smoke":
+        def res(ok, name, why):
+            status = "PASS" if ok else "FAIL"
+            print(f"VSLICE-RESULT: {status} bench/smoke/{name}" + ("" if ok else f": {why}"))
+        res(ended, "complete", "the guest did not print VSBENCH-END")
+        res(not errors, "no-errors", "; ".join(errors[:3]))
+        expected = [("vslice", k) for k in (
+            "floor_pread_ns", "floor_zero_ns", "cfg_read_ns", "mmio_read_ns", "bar0_cold_MBps",
+            "bar0_warm_MBps", "create_to_fd_us", "remove_to_gone_us", "ram_kib_per_instance")]
+        expected += [("mbochs", k) for _, k in expected]
+        expected += [("parent", "res0_cold_MBps"), ("parent", "res0_warm_MBps")]
+        for live in live_counts(config) or [1]:
+            for stack in ("vslice", "mbochs"):
+                expected += [(stack, f"cycle_rate@{live}"), (stack, f"cycle_create_us@{live}"),
+                             (stack, f"cycle_remove_us@{live}")]
+        rounds = int(config.get("rounds", "1"))
+        for stack, key in expected:
+            vals = runs.get(stack, {}).get(key, [])
+            ok = len(vals) == rounds and all(math.isfinite(x) and x > 0 for x in vals)
+            res(ok, f"{stack}-{key}", f"got {vals}, want {rounds} finite positive values")
+        for r in result["targets"]:
+            if r["op"]:
+                name = "".join(c if c.isalnum() else "-" for c in r["metric"].lower())
+                res(r["ratio"] is not None and math.isfinite(r["ratio"]),
+                    "target/" + "-".join(w for w in name.split("-") if w), "ratio not computed")
+        res(plot_error is None, "plot", plot_error or "")
+    else:
+        print(text)
+        missed = [r for r in result["targets"] if r["verdict"] == "MISSED"]
+        met = [r for r in result["targets"] if r["verdict"] == "met"]
+        print(f"\ntargets: {len(met)} met, {len(missed)} missed"
+              + (f", {sum(r['verdict'] == 'NO DATA' for r in result['targets'])} without data"
+                 if any(r["verdict"] == "NO DATA" for r in result["targets"]) else ""))
+        for r in missed:
+            print(f"  MISSED: {r['metric']}: ratio {fmt(r['ratio'], 3)}, target {r['op']} {r['bound']:g}")
+        for e in errors:
+            print(f"  error in the guest: {e}")
+        if profile:
+            print("\nprofile of create+remove cycles (function_graph, wall time incl. tracing overhead):")
+            for stack, rows_ in profile.items():
+                print(f"  {stack}:")
+                for p in rows_[:15]:
+                    print(f"    {p['total_us']:>10.1f} us {p['calls']:>4}x  {p['function']}")
+        if plot_error:
+            print(f"plot.png not written: {plot_error}")
+    return 0 if runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
