@@ -23,7 +23,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 FW_OUT := $(CURDIR)/build/firmware
 
 .PHONY: all modules firmware userspace install modules_install userspace_install clean \
-	deps demo check lint lab-shell
+	deps demo check lint lab-shell bench bench-smoke
 
 all: modules userspace
 
@@ -83,5 +83,14 @@ lint: deps
 
 lab-shell: deps
 	tests/lab/shell.sh
+
+# vslice against the upstream mbochs sample on mdev.ko, one lab boot:
+# the table on stdout, results.json and plot.png in build/bench/latest/.
+# Not part of `make check`, which runs only the short smoke mode.
+bench: deps
+	tests/bench/run-bench.sh
+
+bench-smoke: deps
+	tests/bench/run-bench.sh --smoke
 
 FORCE:

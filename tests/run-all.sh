@@ -8,6 +8,7 @@
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
 #                   from tests/kunit/build-test-kernel.sh (QEMU TCG)
+#   bench/smoke     `make bench` with tiny counts: every figure comes out
 #
 # Prints every VSLICE-RESULT line, progress on stderr, and as its last
 # line "N passed, N failed, N skipped".  Exits 1 if anything failed.
@@ -114,6 +115,14 @@ stage_testkernel() {
 		tests/lab/lab-stage.sh lab/testkernel "$dir/bzImage" "$dir/build" | collect
 }
 
+# The benchmark against upstream mbochs (`make bench`) in its smoke mode:
+# tiny counts, so that the bench cannot rot; the figures are not judged.
+stage_bench_smoke() {
+	section bench/smoke
+	local log=$logs/bench-smoke.log
+	tests/bench/run-bench.sh --smoke 2>"$log" | collect
+}
+
 start=$SECONDS
 stage_lint
 stage_fuzz
@@ -121,6 +130,7 @@ stage_userspace
 stage_demo
 stage_debian
 stage_testkernel
+stage_bench_smoke
 
 passed=$(grep -c '^VSLICE-RESULT: PASS ' "$results" || true)
 failed=$(grep -c '^VSLICE-RESULT: FAIL ' "$results" || true)

@@ -36,6 +36,8 @@ packages=(
 	# mdevctl goes into the lab image for t-90-mdevctl.
 	pkg-config libjson-c-dev libpci-dev pci.ids libxml2-dev libvirt-dev libvirt0
 	libcmocka-dev mdevctl
+	# `make bench` plots its results (tests/bench/report.py).
+	python3-matplotlib
 )
 
 missing=()
