@@ -111,7 +111,9 @@ for attempt in 1 2; do
 	timeout --foreground -k 10 "$timeout" "${qemu[@]}" <"$stdin" | tee "$log"
 	status=("${PIPESTATUS[@]}")
 	set -e
-	if ((attempt == 2)) || [[ $mode == shell ]] || tr -d '\r' <"$log" | grep -aq '^vslice-init: '; then
+	# grep the file itself: "tr | grep -q" fails under pipefail once the
+	# log outgrows the pipe buffer (grep quits, tr dies of SIGPIPE).
+	if ((attempt == 2)) || [[ $mode == shell ]] || grep -aq '^vslice-init: ' "$log"; then
 		break
 	fi
 	echo "run-vm: the kernel died before /init started; booting once more" >&2
