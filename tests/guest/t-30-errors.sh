@@ -73,8 +73,8 @@ mark
 echo "$GPU1" > "$DRV/unbind" &
 unbinder=$!
 i=0
-while [ $i -lt 100 ] && ! logged "waiting for userspace to release"; do sleep 0.1; i=$((i + 1)); done
-check request-called logged "waiting for userspace to release"
+while [ $i -lt 100 ] && ! logged "its user registered no REQ eventfd"; do sleep 0.1; i=$((i + 1)); done
+check request-called logged "its user registered no REQ eventfd"
 expect enodev-while-unregistering ENODEV "$(sysfs-write "$c1" "$(new_uuid)")"
 check enodev-logged logged "create: parent is being unregistered"
 check unbind-waits-for-holder kill -0 "$unbinder"
