@@ -38,6 +38,10 @@ packages=(
 	libcmocka-dev mdevctl
 	# `make bench` plots its results (tests/bench/report.py).
 	python3-matplotlib
+	# The libvirt stage's lab host (tests/libvirt/mkbase.sh): a Debian 12
+	# root from Debian's archive, written into an ext4 image with
+	# mke2fs -d (no loop device, no mount).
+	debootstrap e2fsprogs binutils
 )
 
 missing=()

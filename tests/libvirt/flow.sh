@@ -1,0 +1,544 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The libvirt end-to-end flow, run by vslice-libvirt-test.service on the
+# libvirt lab host (tests/libvirt/mkimage.sh) as an admin would do it:
+# virsh, mdevctl (driven by libvirt) and vslicectl against Debian's
+# libvirt 9.0, QEMU 7.2 and mdevctl 1.2.0 with vslice installed by
+# `make install`.  One line per check on stdout (the first serial port):
+#
+#   VSLICE-RESULT: PASS|FAIL|SKIP libvirt/<step>/<check>[: reason]
+#
+# First boot (no /var/lib/vslice-libvirt/phase yet):
+#   host/      the stack came up: GPUs bound to vslice, libvirtd answers
+#   types/     1. libvirt sees the GPUs and their types
+#   nodedev/   2. a persistent mdev through nodedev-define/-start/-autostart
+#   errors/    7. refused definitions and a domain whose mdev is missing
+#   domain/    3. domain vslice-a with that mdev: the guest's bochs-drm binds
+#   assign/    4. vslicectl assign puts a second mdev into domain vslice-b
+#   unplug/    5. virsh detach-device from the running vslice-b
+# then it records what the second boot checks and reboots the machine.
+# Second boot:
+#   reboot/    6. the autostarted mdev is back with its attributes, and
+#                 vslice-a starts again with it
+# and it powers off.  Each boot ends with "VSLICE-DONE rc=<failures>".
+set -u
+export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LIBVIRT_DEFAULT_URI=qemu:///system
+
+LIB=/usr/local/lib/vslice-libvirt
+STATE=/var/lib/vslice-libvirt
+SERIAL=/var/log/libvirt/qemu
+GPU0=0000:00:04.0 GPU1=0000:00:05.0
+ND0=pci_0000_00_04_0 ND1=pci_0000_00_05_0
+MDEVS=/sys/bus/mdev/devices
+ETC=/etc/mdevctl.d
+# Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes.
+GUEST_SECS=420
+failures=0
+T=$STATE/tmp
+mkdir -p "$T"
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+note() { echo "libvirt-flow: [$(uptime_s)s] $*"; }
+result() {
+	local why=${3:-}
+	why=$(printf '%s' "$why" | tr '\n' ' ' | cut -c1-500)
+	echo "VSLICE-RESULT: $1 libvirt/$2${why:+: $why}"
+}
+pass() { result PASS "$1"; }
+fail() {
+	result FAIL "$1" "$2"
+	failures=$((failures + 1))
+}
+skip() { result SKIP "$1" "$2"; }
+
+# run CMD...: its output (both streams) in $OUT, logged; its status in $rc.
+run() {
+	OUT=$("$@" 2>&1)
+	rc=$?
+	note "\$ $* -> $rc"
+	[[ -n $OUT ]] && printf '%s\n' "$OUT" | head -n 60 | sed 's/^/    | /'
+	return 0
+}
+ok() { if ((rc == 0)); then pass "$1"; else fail "$1" "exit $rc: $OUT"; fi; }
+refused() { if ((rc != 0)); then pass "$1"; else fail "$1" "succeeded: $OUT"; fi; }
+has() { # NAME TEXT: the last output contains TEXT
+	if grep -qF -- "$2" <<<"$OUT"; then pass "$1"; else fail "$1" "no '$2' in: $OUT"; fi
+}
+check() { # NAME CMD...: CMD succeeds
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "false: $*"; fi
+}
+expect() { # NAME WANT GOT
+	if [[ $2 == "$3" ]]; then pass "$1"; else fail "$1" "want '$2', got '$3'"; fi
+}
+wait_for() { # SECONDS CMD...: until CMD succeeds
+	local end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		(($(cut -d. -f1 /proc/uptime) >= end)) && return 1
+		sleep 1
+	done
+}
+not() { ! "$@"; }
+attr() { cat "$MDEVS/$1/vslice/$2" 2>/dev/null; }
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
+# libvirt's node device name of an mdev (libvirt 7.8+: with its parent).
+mdev_nd() { echo "mdev_${1//-/_}_${2//[:.]/_}"; }
+
+# The types of a parent in nodedev-dumpxml: "ID AVAILABLE DEVICEAPI" a line.
+nd_types() {
+	virsh nodedev-dumpxml "$1" 2>/dev/null | awk '
+		/<type id=/ { match($0, /id=.[^"\x27]*/); id = substr($0, RSTART + 4, RLENGTH - 4) }
+		/<availableInstances>/ { gsub(/.*<availableInstances>|<\/availableInstances>.*/, ""); avail = $0 }
+		/<deviceAPI>/ { gsub(/.*<deviceAPI>|<\/deviceAPI>.*/, ""); api = $0 }
+		/<\/type>/ && id != "" { print id, avail, api; id = "" }'
+}
+# The same from sysfs.
+sysfs_types() {
+	local t
+	for t in /sys/bus/pci/devices/$1/mdev_supported_types/*; do
+		echo "${t##*/} $(cat "$t/available_instances") $(cat "$t/device_api")"
+	done
+}
+# All types of both GPUs with their available_instances, for leak checks.
+all_available() {
+	local t
+	for t in /sys/class/mdev_bus/*/mdev_supported_types/*; do
+		echo "$t $(cat "$t/available_instances")"
+	done
+}
+
+# mdev_xml PARENT_ND TYPE UUID [NAME=VALUE...]: a node device definition.
+mdev_xml() {
+	local parent=$1 type=$2 uuid=$3 attrs='' a
+	shift 3
+	for a in "$@"; do
+		attrs+="    <attr name='${a%%=*}' value='${a#*=}'/>"$'\n'
+	done
+	attrs=${attrs%$'\n'}
+	local f=$T/mdev-$uuid.xml
+	awk -v p="$parent" -v t="$type" -v u="$uuid" -v a="$attrs" '
+		/@ATTRS@/ { if (a != "") print a; next }
+		{ gsub(/@PARENT@/, p); gsub(/@TYPE@/, t); gsub(/@UUID@/, u); print }' \
+		"$LIB/mdev.xml.in" >"$f"
+	echo "$f"
+}
+hostdev_xml() { # UUID: the <hostdev> of that mdev
+	sed "s/@UUID@/$1/" "$LIB/hostdev.xml.in"
+}
+# domain_xml NAME [UUID...]: a domain with a hostdev per UUID.
+domain_xml() {
+	local name=$1 devs='' u f=$T/domain-$1.xml
+	shift
+	for u in "$@"; do
+		devs+=$(hostdev_xml "$u")$'\n'
+	done
+	awk -v n="$name" -v s="$SERIAL/$name.serial" -v d="${devs%$'\n'}" '
+		/@HOSTDEVS@/ { if (d != "") print d; next }
+		{ gsub(/@NAME@/, n); gsub(/@SERIAL@/, s); print }' "$LIB/domain.xml.in" >"$f"
+	echo "$f"
+}
+
+# The nested guest's serial output (tests/vmguest/init.sh), complete lines.
+console() { tr -d '\r' <"$SERIAL/$1.serial" 2>/dev/null | grep -a 'VMGUEST-'; }
+running() { [[ $(virsh domstate "$1" 2>/dev/null) == running ]]; }
+# guest_line DOMAIN WHAT SECONDS: the first "VMGUEST-WHAT ..." line.
+guest_line() {
+	local end=$(($(cut -d. -f1 /proc/uptime) + $3)) l
+	while :; do
+		l=$(console "$1" | grep -m 1 "^VMGUEST-$2 ")
+		if [[ -n $l ]]; then
+			echo "$l"
+			return 0
+		fi
+		if ! running "$1" || (($(cut -d. -f1 /proc/uptime) >= end)); then
+			return 1
+		fi
+		if [[ $2 != ERROR ]] && console "$1" | grep -q '^VMGUEST-ERROR'; then
+			return 1
+		fi
+		sleep 2
+	done
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+console_tail() { tr -d '\r' <"$SERIAL/$1.serial" 2>/dev/null | grep -av '^$' | tail -n 4 | tr '\n' '|'; }
+
+# guest_checks STEP DOMAIN UUID: the guest came up and bochs-drm drives the vGPU.
+guest_checks() {
+	local step=$1 dom=$2 l
+	if l=$(guest_line "$dom" UP "$GUEST_SECS"); then
+		pass "$step/guest-boots"
+		note "$dom: guest up ($l)"
+	else
+		fail "$step/guest-boots" "no VMGUEST-UP from $dom; console: $(console_tail "$dom"); state: $(virsh domstate "$dom" 2>&1)"
+		skip "$step/bochs-drm-binds" "the guest did not boot"
+		return 1
+	fi
+	l=$(guest_line "$dom" DEV "$GUEST_SECS")
+	case "$(field driver "$l") $(field id "$l") $(field subsys "$l")" in
+	"bochs-drm 1234:1111 1234:56"??)
+		pass "$step/bochs-drm-binds"
+		note "$dom: $l"
+		;;
+	*)
+		fail "$step/bochs-drm-binds" "want driver=bochs-drm id=1234:1111 subsys=1234:56xx, got '${l:-nothing}'; console: $(console_tail "$dom")"
+		return 1
+		;;
+	esac
+	if l=$(guest_line "$dom" FB 120); then
+		pass "$step/guest-fb"
+	else
+		fail "$step/guest-fb" "no /dev/fb0 in $dom; console: $(console_tail "$dom")"
+	fi
+}
+
+qemu_pid() { cat "/run/libvirt/qemu/$1.pid" 2>/dev/null; }
+qemu_has_sysfsdev() { # DOMAIN UUID
+	local pid
+	pid=$(qemu_pid "$1") && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "sysfsdev=$MDEVS/$2"
+}
+
+boot_checks() {
+	# vslice_gpu from modules-load.d with the ids of modprobe.d.
+	if wait_for 60 test -e "/sys/class/mdev_bus/$GPU0" -a -e "/sys/class/mdev_bus/$GPU1"; then
+		pass host/gpus-registered
+	else
+		fail host/gpus-registered "no /sys/class/mdev_bus/{$GPU0,$GPU1}; lsmod: $(lsmod | grep vslice | tr '\n' ' ')"
+	fi
+	if wait_for 120 virsh version; then
+		pass host/libvirtd
+	else
+		fail host/libvirtd "virsh cannot reach libvirtd: $(virsh version 2>&1)"
+	fi
+	run virsh version
+}
+
+# --- 1. libvirt sees what vslice publishes ---------------------------------
+step_types() {
+	run virsh nodedev-list --cap mdev_types
+	ok types/nodedev-list
+	has types/nodedev-list-gpu0 "$ND0"
+	has types/nodedev-list-gpu1 "$ND1"
+	local name nd gpu
+	while read -r name nd gpu; do
+		run virsh nodedev-dumpxml "$nd"
+		ok "types/dumpxml-$name"
+		has "types/dumpxml-$name-driver" "<name>vslice</name>"
+		expect "types/dumpxml-$name-types-and-available" "$(sysfs_types "$gpu")" "$(nd_types "$nd")"
+	done <<<"gpu0 $ND0 $GPU0
+gpu1 $ND1 $GPU1"
+	run virsh nodedev-dumpxml "$ND0"
+	has types/dumpxml-name "<name>vslice S64</name>"
+}
+
+# --- 2. a persistent mdev through the nodedev API ---------------------------
+step_nodedev() {
+	U1=$(new_uuid)
+	N1=$(mdev_nd "$U1" "$GPU0")
+	local before f
+	before=$(nd_types "$ND0" | awk '$1 == "vslice-s32" { print $2 }')
+	f=$(mdev_xml "$ND0" vslice-s32 "$U1" vslice/weight=250 vslice/owner=lab:libvirt vslice/fps_cap=30)
+	run cat "$f"
+	run virsh nodedev-define "$f"
+	ok nodedev/define
+	has nodedev/define-name "$N1"
+	check nodedev/define-mdevctl-file test -f "$ETC/$GPU0/$U1"
+	run cat "$ETC/$GPU0/$U1"
+	has nodedev/define-attrs-stored '"vslice/weight": "250"'
+	has nodedev/define-type-stored '"mdev_type": "vslice-s32"'
+	check nodedev/define-not-created test ! -e "$MDEVS/$U1"
+	run virsh nodedev-list --cap mdev --all
+	has nodedev/list-all-defined "$N1"
+
+	run virsh nodedev-start "$N1"
+	ok nodedev/start
+	check nodedev/start-created test -d "$MDEVS/$U1"
+	expect nodedev/start-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type")")"
+	expect nodedev/start-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/..")")"
+	expect nodedev/start-attrs "250 lab:libvirt 30" \
+		"$(attr "$U1" weight) $(attr "$U1" owner) $(attr "$U1" fps_cap)"
+
+	run virsh nodedev-autostart "$N1"
+	ok nodedev/autostart
+	run cat "$ETC/$GPU0/$U1"
+	has nodedev/autostart-stored '"start": "auto"'
+	run virsh nodedev-info "$N1"
+	if grep -Eq '^Autostart: +yes' <<<"$OUT" && grep -Eq '^Active: +yes' <<<"$OUT" &&
+		grep -Eq '^Persistent: +yes' <<<"$OUT"; then
+		pass nodedev/info-active-persistent-autostart
+	else
+		fail nodedev/info-active-persistent-autostart "$OUT"
+	fi
+	run virsh nodedev-dumpxml "$N1"
+	has nodedev/dumpxml-type "<type id='vslice-s32'/>"
+	has nodedev/dumpxml-attr "<attr name='vslice/weight' value='250'/>"
+	has nodedev/dumpxml-iommu-group "<iommuGroup number="
+	# availableInstances follows what exists.
+	expect types/available-after-start "$((before - 1))" \
+		"$(nd_types "$ND0" | awk '$1 == "vslice-s32" { print $2 }')"
+}
+
+# --- 7. errors ---------------------------------------------------------------
+step_errors() {
+	local u f
+	u=$(new_uuid)
+	f=$(mdev_xml "$ND0" vslice-s999 "$u")
+	run virsh nodedev-define "$f"
+	refused errors/define-unknown-type-refused
+	has errors/define-unknown-type-message "$GPU0 publishes no type vslice-s999"
+	check errors/define-unknown-type-not-stored test ! -e "$ETC/$GPU0/$u"
+
+	u=$(new_uuid)
+	f=$(mdev_xml "$ND0" vslice-s32 "$u" vslice/weight=5000)
+	run virsh nodedev-define "$f"
+	refused errors/define-bad-weight-refused
+	has errors/define-bad-weight-message 'vslice/weight = "5000" is out of range; it takes 1 to 1000'
+	check errors/define-bad-weight-not-stored test ! -e "$ETC/$GPU0/$u"
+
+	u=$(new_uuid)
+	f=$(mdev_xml "$ND0" vslice-s32 "$u" vslice/bogus=1)
+	run virsh nodedev-define "$f"
+	refused errors/define-unknown-attr-refused
+	has errors/define-unknown-attr-message 'attribute "vslice/bogus" is not a vslice attribute'
+	check errors/define-unknown-attr-not-stored test ! -e "$ETC/$GPU0/$u"
+
+	# A transient one (nodedev-create = mdevctl start) with a bad value.
+	u=$(new_uuid)
+	f=$(mdev_xml "$ND1" vslice-s16 "$u" vslice/max_resolution=9999x9999)
+	run virsh nodedev-create "$f"
+	refused errors/create-bad-resolution-refused
+	has errors/create-bad-resolution-message 'vslice/max_resolution = "9999x9999" is out of range'
+	check errors/create-bad-resolution-not-created test ! -e "$MDEVS/$u"
+
+	# A domain whose mdev does not exist: libvirt's error, nothing left.
+	local before mdevs dom=vslice-missing
+	before=$(all_available)
+	mdevs=$(ls "$MDEVS" | sort)
+	u=$(new_uuid)
+	f=$(domain_xml "$dom" "$u")
+	run virsh define "$f"
+	ok errors/missing-mdev-domain-defined
+	run virsh start "$dom"
+	refused errors/missing-mdev-start-fails
+	has errors/missing-mdev-start-message "$u"
+	note "libvirt said: $OUT"
+	check errors/missing-mdev-not-running sh -c "[ \"\$(virsh domstate $dom)\" = 'shut off' ]"
+	expect errors/missing-mdev-no-instance-leak "$mdevs" "$(ls "$MDEVS" | sort)"
+	expect errors/missing-mdev-available-unchanged "$before" "$(all_available)"
+	run virsh undefine "$dom"
+}
+
+# --- 3. a domain with the vGPU ----------------------------------------------
+start_domain_a() {
+	local f
+	f=$(domain_xml vslice-a "$U1")
+	run cat "$f"
+	run virsh define "$f"
+	ok domain/define
+	rm -f "$SERIAL/vslice-a.serial"
+	run virsh start vslice-a
+	ok domain/start
+	DOM_A_STARTED=$((rc == 0))
+}
+check_domain_a() { # STEP
+	local step=$1
+	if ((DOM_A_STARTED == 0)); then
+		skip "$step/guest-boots" "vslice-a did not start"
+		return
+	fi
+	run virsh dumpxml vslice-a
+	has "$step/live-hostdev" "<address uuid='$U1'/>"
+	check "$step/qemu-sysfsdev" qemu_has_sysfsdev vslice-a "$U1"
+	run vslicectl list "$U1"
+	if grep -Eq "^$U1 +$GPU0 +vslice-s32 +open +vslice-a" <<<"$OUT"; then
+		pass "$step/vslicectl-open-by-domain"
+	else
+		fail "$step/vslicectl-open-by-domain" "$OUT"
+	fi
+	guest_checks "$step" vslice-a "$U1"
+}
+
+# --- 4. assignment through the host tool -------------------------------------
+start_domain_b() {
+	local f
+	U2=$(new_uuid)
+	N2=$(mdev_nd "$U2" "$GPU1")
+	f=$(mdev_xml "$ND1" vslice-s16 "$U2" vslice/owner=lab:assign)
+	run virsh nodedev-create "$f"
+	ok assign/nodedev-create
+	check assign/nodedev-create-created test -d "$MDEVS/$U2"
+	f=$(domain_xml vslice-b)
+	run virsh define "$f"
+	ok assign/define-without-hostdev
+
+	run vslicectl assign "$U2" vslice-b
+	ok assign/vslicectl-assign
+	run virsh dumpxml --inactive vslice-b
+	has assign/persistent-hostdev "<address uuid='$U2'/>"
+	if grep -q "<hostdev mode='subsystem' type='mdev'.* model='vfio-pci'" <<<"$OUT"; then
+		pass assign/persistent-hostdev-model
+	else
+		fail assign/persistent-hostdev-model "no mdev hostdev with model vfio-pci in: $OUT"
+	fi
+	run vslicectl assign "$U2" vslice-b
+	ok assign/again-succeeds
+	run virsh dumpxml --inactive vslice-b
+	expect assign/again-changes-nothing 1 "$(grep -c "<address uuid='$U2'/>" <<<"$OUT")"
+	run vslicectl assign "$U1" vslice-b
+	expect assign/other-domains-vgpu-refused 4 "$rc"
+	has assign/other-domains-vgpu-message "vslice-a"
+	run vslicectl list "$U2"
+	if grep -Eq "^$U2 +$GPU1 +vslice-s16 +free +vslice-b \(off\)" <<<"$OUT"; then
+		pass assign/vslicectl-list-domain
+	else
+		fail assign/vslicectl-list-domain "$OUT"
+	fi
+
+	rm -f "$SERIAL/vslice-b.serial"
+	run virsh start vslice-b
+	ok assign/start
+	DOM_B_STARTED=$((rc == 0))
+}
+check_domain_b() {
+	if ((DOM_B_STARTED == 0)); then
+		skip assign/guest-boots "vslice-b did not start"
+		return 1
+	fi
+	check assign/qemu-sysfsdev qemu_has_sysfsdev vslice-b "$U2"
+	guest_checks assign vslice-b "$U2"
+}
+
+# --- 5. hot-unplug -----------------------------------------------------------
+step_unplug() {
+	if ((DOM_B_STARTED == 0)) || ! running vslice-b; then
+		skip unplug/detach-device "vslice-b is not running"
+		return
+	fi
+	hostdev_xml "$U2" >"$T/hostdev-b.xml"
+	local t=$SECONDS
+	run virsh detach-device vslice-b "$T/hostdev-b.xml" --live
+	ok unplug/detach-device
+	# libvirt waits 5 s for QEMU's DEVICE_DELETED, then returns and
+	# finishes when the guest has ejected the device.
+	if wait_for 120 sh -c "! virsh dumpxml vslice-b | grep -q \"uuid='$U2'\""; then
+		pass unplug/gone-from-live-xml
+		note "unplug done $((SECONDS - t)) s after detach-device"
+	else
+		fail unplug/gone-from-live-xml "the hostdev is still in vslice-b's live XML 120 s after detach-device"
+	fi
+	if l=$(guest_line vslice-b GONE 60); then
+		pass unplug/guest-sees-unplug
+	else
+		fail unplug/guest-sees-unplug "no VMGUEST-GONE; console: $(console_tail vslice-b)"
+	fi
+	check unplug/domain-keeps-running running vslice-b
+	check unplug/qemu-lets-go not qemu_has_sysfsdev vslice-b "$U2"
+	check unplug/instance-still-there test -d "$MDEVS/$U2"
+	run vslicectl list "$U2"
+	if grep -Eq "^$U2 +$GPU1 +vslice-s16 +free " <<<"$OUT"; then
+		pass unplug/instance-free
+	else
+		fail unplug/instance-free "$OUT"
+	fi
+	run virsh dumpxml --inactive vslice-b
+	has unplug/persistent-definition-kept "<address uuid='$U2'/>"
+	# Free means usable: another domain takes it.
+	run virsh attach-device vslice-a "$T/hostdev-b.xml" --live
+	ok unplug/attach-to-other-domain
+	check unplug/attach-qemu-sysfsdev qemu_has_sysfsdev vslice-a "$U2"
+	run virsh detach-device vslice-a "$T/hostdev-b.xml" --live
+	wait_for 60 sh -c "! virsh dumpxml vslice-a | grep -q \"uuid='$U2'\"" || true
+}
+
+phase1() {
+	note "first boot"
+	boot_checks
+	step_types
+	step_nodedev
+	step_errors
+	start_domain_a
+	start_domain_b
+	check_domain_a domain
+	check_domain_b
+	step_unplug
+	run virsh destroy vslice-b
+	run virsh destroy vslice-a
+	# A live change that the definition does not have: the second boot
+	# must come back with the definition's value.
+	echo 999 >"$MDEVS/$U1/vslice/weight" 2>/dev/null
+	{
+		echo "U1=$U1"
+		echo "U2=$U2"
+		echo "BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)"
+	} >"$STATE/state"
+	echo 2 >"$STATE/phase"
+	sync
+}
+
+# --- 6. reboot ---------------------------------------------------------------
+phase2() {
+	note "second boot"
+	# shellcheck disable=SC1091
+	. "$STATE/state"
+	N1=$(mdev_nd "$U1" "$GPU0")
+	boot_checks
+	check reboot/new-boot test "$(cat /proc/sys/kernel/random/boot_id)" != "$BOOT_ID"
+	if wait_for 60 test -e "$MDEVS/$U1/vslice/weight"; then
+		pass reboot/mdev-autostarted
+	else
+		fail reboot/mdev-autostarted "no $MDEVS/$U1 60 s after libvirtd came up; journal: $(journalctl -b -o cat -t mdevctl -t vslice-mdevctl 2>&1 | tail -n 5)"
+	fi
+	run journalctl -b -o short-monotonic -t mdevctl -t vslice-mdevctl
+	has reboot/started-through-callout "post start: $U1"
+	expect reboot/mdev-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type" 2>/dev/null)")"
+	expect reboot/mdev-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/.." 2>/dev/null)")"
+	expect reboot/mdev-attrs "250 lab:libvirt 30" \
+		"$(attr "$U1" weight) $(attr "$U1" owner) $(attr "$U1" fps_cap)"
+	check reboot/transient-mdev-gone test ! -e "$MDEVS/$U2"
+	run virsh nodedev-info "$N1"
+	if grep -Eq '^Active: +yes' <<<"$OUT" && grep -Eq '^Autostart: +yes' <<<"$OUT"; then
+		pass reboot/nodedev-active-autostart
+	else
+		fail reboot/nodedev-active-autostart "$OUT"
+	fi
+	run virsh dumpxml --inactive vslice-b
+	has reboot/assignment-kept "<address uuid='$U2'/>"
+
+	rm -f "$SERIAL/vslice-a.serial"
+	run virsh start vslice-a
+	ok reboot/domain-starts
+	DOM_A_STARTED=$((rc == 0))
+	check_domain_a reboot
+	run virsh destroy vslice-a
+}
+
+start=$(uptime_s)
+note "lab host up after ${start}s (kernel $(uname -r))"
+if [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
+	phase=2
+	phase2
+else
+	phase=1
+	phase1
+fi
+note "boot $phase done: $failures failures, $(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime) s"
+if ((failures > 0)); then
+	echo "--- journal (libvirtd, mdevctl, vslice-mdevctl)"
+	journalctl -b -o short-monotonic -u libvirtd -t mdevctl -t vslice-mdevctl 2>&1 | tail -n 60
+	for f in "$SERIAL"/*.log; do
+		[[ -f $f ]] && { echo "--- $f"; tail -n 20 "$f"; }
+	done
+fi
+echo "--- systemd-analyze"
+systemd-analyze 2>&1 | head -n 3
+systemd-analyze blame 2>&1 | head -n 12
+echo "VSLICE-DONE rc=$failures"
+sync
+if ((phase == 1)); then
+	systemctl --no-block reboot
+else
+	systemctl --no-block poweroff
+fi
