@@ -11,6 +11,7 @@
 #   VSBENCH-DATA STACK ROUND METRIC VALUE
 #   VSBENCH-ERROR STACK ROUND STEP: MESSAGE
 #   VSBENCH-PROF STACK CALLS TOTAL_US FUNCTION     (full mode only)
+#   VSBENCH-PERF STACK KIND PERCENT SYMBOL         (full mode, with perf)
 #   VSBENCH-END
 #
 # STACK is vslice, mbochs, or parent (the GPU's own BAR, measured while
@@ -36,11 +37,11 @@ done
 # (tests/bench/vsbench.c says why).
 case "$mode" in
 smoke)
-	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0
+	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0 PERF_N=0
 	;;
 *)
 	mode=full
-	ROUNDS=9 LAT_N=50000 BW_PASSES=5 CYC_K=30 LIVE="1 2 4 8 16 32 64" RAM_N=4 PROF_K=5
+	ROUNDS=9 LAT_N=50000 BW_PASSES=5 CYC_K=60 LIVE="1 2 4 8 16 32 64" RAM_N=4 PROF_K=5 PERF_N=500000
 	;;
 esac
 # The VRAM size compared: vslice-s64 against mbochs' 64 MB type.  The
@@ -211,6 +212,46 @@ profile() {
 	"unload_$st" || err "$st" 0 "profile: the stack did not unload"
 }
 
+# perf_profile STACK: a flat perf profile (cpu-clock samples, kernel and
+# user) of the two trapped reads, each alone in a loop, when the image
+# carries perf (mkbenchimage.sh --perf).  Symbols above 1% of the samples
+# become VSBENCH-PERF lines.
+P=$(dirname "$0")/perf
+perf() {
+	"$P/lib/ld-linux-x86-64.so.2" --library-path "$P/lib" "$P/perf" "$@"
+}
+perf_profile() {
+	st=$1
+	if ! "load_$st"; then
+		err "$st" 0 "perf: the stack did not load"
+		"unload_$st"
+		return
+	fi
+	if [ "$st" = vslice ]; then
+		big=$(type_dir "$GPU0" "s$BIG_MIB")
+	else
+		big=$(mbochs_dir "$BIG_MIB")
+	fi
+	u=$(new_uuid)
+	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
+		for kind in cfg mmio; do
+			perf record -q -e cpu-clock -F 5000 -o /tmp/perf.data -- \
+				vsbench readloop "$u" "$kind" "$PERF_N" >/dev/null 2>/tmp/perf.err ||
+				err "$st" 0 "perf record: $(tail -n 1 /tmp/perf.err)"
+			perf report -i /tmp/perf.data --stdio --no-children --sort sym -q \
+				--percent-limit 1 2>/dev/null |
+				awk -v st="$st" -v k="$kind" '$1 ~ /%$/ {
+					p = $1; sub(/%$/, "", p); $1 = ""; sub(/^ +/, "")
+					print "VSBENCH-PERF " st " " k " " p " " $0 }'
+		done
+		sysfs-write "$MDEVS/$u/remove" 1 >/dev/null
+	else
+		err "$st" 0 "perf: $big/create failed"
+	fi
+	rm -f /tmp/perf.data
+	"unload_$st" || err "$st" 0 "perf: the stack did not unload"
+}
+
 # Both stacks use VFIO's TYPE1 backend; it stays loaded throughout.
 modprobe vfio_iommu_type1
 r=1
@@ -227,5 +268,9 @@ done
 if [ "$PROF_K" -gt 0 ]; then
 	profile vslice
 	profile mbochs
+	if [ -x "$P/perf" ]; then
+		perf_profile vslice
+		perf_profile mbochs
+	fi
 fi
 echo "VSBENCH-END"

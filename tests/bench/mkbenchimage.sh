@@ -5,7 +5,7 @@
 # kernel (tests/lab/mkinitramfs.sh --distro-modules) plus mbochs.ko and
 # the benchmark client, and only the guest files the benchmark uses.
 #
-#   mkbenchimage.sh OUTPUT.cpio.gz
+#   mkbenchimage.sh OUTPUT.cpio.gz [--perf]
 #
 # The regular lab images never carry the bench: its C client is compiled
 # only here, from a generated guest directory holding
@@ -14,10 +14,14 @@
 #   vsbench.c       tests/bench/vsbench.c
 # Leaving out the other suites and the nested QEMU guest keeps the image
 # quick to build, which the smoke stage of `make check` pays each time.
+#
+# --perf adds this machine's perf (Debian's linux-perf, when installed)
+# with its shared libraries under /vslice/guest/perf/, run through its
+# own dynamic loader, for the full bench's profile of the read paths.
 set -euo pipefail
 
-(($# == 1)) || { echo "usage: $0 OUTPUT.cpio.gz" >&2; exit 64; }
-output=$1
+(($# == 1 || $# == 2)) || { echo "usage: $0 OUTPUT.cpio.gz [--perf]" >&2; exit 64; }
+output=$1 perf=${2:-}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 kver=$("$repo/tests/lab/debian-kernel.sh")
 kdir=/lib/modules/$kver/build
@@ -40,6 +44,18 @@ for f in run-tests.sh lib.sh vfio_util.h lab_result.h sysfs-write.c; do
 done
 cp "$repo/tests/bench/bench-guest.sh" "$work/guest/t-99-bench.sh"
 cp "$repo/tests/bench/vsbench.c" "$work/guest/"
+if [[ $perf == --perf ]]; then
+	if [[ -x /usr/bin/perf ]] && file -L /usr/bin/perf | grep -q ELF; then
+		mkdir -p "$work/guest/perf/lib"
+		cp -L /usr/bin/perf "$work/guest/perf/perf"
+		# ldd prints "name => path (address)", or "path (address)" for the loader.
+		while read -r lib; do
+			cp -L "$lib" "$work/guest/perf/lib/"
+		done < <(ldd /usr/bin/perf | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+	else
+		echo "mkbenchimage: no perf binary (apt-get install linux-perf); the bench runs without it" >&2
+	fi
+fi
 
 VSLICE_GUEST_DIR=$work/guest VSLICE_VMGUEST=0 VSLICE_KDIR=$kdir \
 	"$repo/tests/lab/mkinitramfs.sh" "$krel" "$work/modules" "$output" --distro-modules >&2

@@ -12,6 +12,7 @@ Exits non-zero only when the console holds no benchmark data at all.
 """
 import json
 import math
+import re
 import statistics
 import sys
 import time
@@ -21,7 +22,7 @@ STACKS = ("vslice", "mbochs", "parent")
 
 def parse(path):
     runs = {}  # stack -> metric -> [value per round]
-    config, errors, profile, ended = {}, [], {}, False
+    config, errors, profile, perf, ended = {}, [], {}, {}, False
     with open(path, errors="replace") as f:
         for line in f:
             line = line.strip()
@@ -44,9 +45,12 @@ def parse(path):
                 profile.setdefault(words[1], []).append(
                     {"function": " ".join(words[4:]), "calls": int(words[2]),
                      "total_us": float(words[3])})
+            elif words[0] == "VSBENCH-PERF" and len(words) >= 5:
+                perf.setdefault(words[1], {}).setdefault(words[2], []).append(
+                    {"percent": float(words[3]), "symbol": " ".join(words[4:])})
             elif words[0] == "VSBENCH-END":
                 ended = True
-    return runs, config, errors, profile, ended
+    return runs, config, errors, profile, perf, ended
 
 
 def medians(runs):
@@ -228,7 +232,8 @@ def plot(med, runs, config, path):
     a.set_xticks(list(xs), labels)
     a.set_ylabel("MB/s")
     a.set_title(f"write bandwidth through mmap, {config.get('big_mib', '?')} MiB")
-    a.legend()
+    a.set_ylim(0, 1.25 * max(warm + cold + [1]))  # room for the legend
+    a.legend(loc="upper right")
 
     a = ax[1][1]
     vals = [v.get("ram_kib_per_instance") or 0, m.get("ram_kib_per_instance") or 0]
@@ -251,7 +256,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 64
     mode, console, outdir = sys.argv[1:]
-    runs, config, errors, profile, ended = parse(console)
+    runs, config, errors, profile, perf, ended = parse(console)
     med = medians(runs)
     rows = targets(med, config)
     text, floor_file, floor_zero = table(med, runs, config, rows)
@@ -265,6 +270,7 @@ def main():
         "floor_ns": {"file": floor_file, "dev_zero": floor_zero},
         "targets": [],
         "profile": profile,
+        "perf": perf,
         "errors": errors,
     }
     result["targets"] = rows
@@ -314,11 +320,31 @@ def main():
         for e in errors:
             print(f"  error in the guest: {e}")
         if profile:
-            print("\nprofile of create+remove cycles (function_graph, wall time incl. tracing overhead):")
+            # The generic ancestors (device_add, really_probe ...) lead any
+            # such list; show the handlers, the drivers' own functions and
+            # the VFIO registration they share.
+            key = re.compile(r"^(create_store|remove_store|vgpu_|memset|mbochs_|vfio_mdev_"
+                             r"|vfio_register|vfio_unregister|mdev_probe|mdev_remove)")
+            print("\nprofile of create+remove cycles (ftrace function_graph; wall time per call,"
+                  " inflated by the tracer):")
             for stack, rows_ in profile.items():
-                print(f"  {stack}:")
-                for p in rows_[:15]:
-                    print(f"    {p['total_us']:>10.1f} us {p['calls']:>4}x  {p['function']}")
+                picked = [p for p in rows_ if key.match(p["function"])]
+                print(f"  {stack}: " + ", ".join(
+                    f"{p['function']} {p['total_us'] / p['calls'] / 1000:.1f} ms"
+                    for p in picked))
+        for kind, what in (("cfg", "config read"), ("mmio", "dispi ID read")):
+            if not any(kind in perf.get(st, {}) for st in ("vslice", "mbochs")):
+                continue
+            print(f"\nperf, {what} in a loop (cpu-clock samples, % of the run):")
+            own = re.compile(r"\] (vgpu_|vfio_mdev_|read_byte|dispi_|mbochs_|mdev_access"
+                             r"|handle_mmio|handle_pci)")
+            for st in ("vslice", "mbochs"):
+                syms = perf.get(st, {}).get(kind, [])
+                print(f"  {st}: " + ", ".join(f"{p['symbol']} {p['percent']:.1f}%"
+                                              for p in syms[:12]))
+                mine = [p for p in syms if own.search(p["symbol"])]
+                print(f"    the driver's own functions: {sum(p['percent'] for p in mine):.1f}% ("
+                      + ", ".join(f"{p['symbol'][4:]} {p['percent']:.1f}%" for p in mine) + ")")
         if plot_error:
             print(f"plot.png not written: {plot_error}")
     return 0 if runs else 1

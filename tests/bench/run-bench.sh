@@ -58,10 +58,16 @@ else
 fi
 mkdir -p "$res"
 kver=$("$repo/tests/lab/debian-kernel.sh") || fail_step kernel "no Debian 6.12 kernel with headers"
-image=$repo/build/images/bench/initramfs.cpio.gz
+# The full run's image also carries perf for its profile of the reads.
+if [[ $mode == smoke ]]; then
+	image=$repo/build/images/bench-smoke/initramfs.cpio.gz perf=
+else
+	image=$repo/build/images/bench/initramfs.cpio.gz perf=--perf
+fi
 
 echo "bench: building the modules, mbochs and the bench image (log: $res/build.log)" >&2
-"$repo/tests/bench/mkbenchimage.sh" "$image" >"$res/build.log" 2>&1 ||
+# shellcheck disable=SC2086 # $perf is empty or one flag
+"$repo/tests/bench/mkbenchimage.sh" "$image" $perf >"$res/build.log" 2>&1 ||
 	fail_step build "mkbenchimage.sh failed; see $res/build.log"
 [[ $mode == smoke ]] && result PASS build
 

@@ -11,6 +11,7 @@
  *                                        and the floors (file, /dev/zero)
  *   vsbench bw UUID PASSES [BDF OFFSET]  BAR0 mmap write bandwidth, and
  *                                        the parent's resource0 at OFFSET
+ *   vsbench readloop UUID cfg|mmio N     only those reads (for perf record)
  *   vsbench life TYPE_DIR                create -> usable fd, remove -> gone
  *   vsbench ram TYPE_DIR N               MemAvailable per touched instance
  *   vsbench cycles TYPE_DIRS LIVE K      create+remove rate with LIVE live
@@ -307,6 +308,29 @@ static int cmd_lat(const char *uuid, long n)
 		printf("%s %.1f\n", rd[k].metric, best[k]);
 	close(rd[RD_FILE].fd);
 	close(rd[RD_ZERO].fd);
+	vdev_close(&v);
+	return 0;
+}
+
+/*
+ * N reads of one kind and nothing else, for a sampling profiler to
+ * watch (the bench's perf step): cfg or mmio, as in cmd_lat.
+ */
+static int cmd_readloop(const char *uuid, const char *kind, long n)
+{
+	struct vfio_region_info info;
+	struct reader r;
+	struct vdev v;
+
+	vdev_open_or_die(uuid, &v);
+	if (!strcmp(kind, "cfg")) {
+		info = region(v.device, VFIO_PCI_CONFIG_REGION_INDEX);
+		r = (struct reader){ "cfg", v.device, (off_t)info.offset, 4 };
+	} else {
+		info = region(v.device, VFIO_PCI_BAR2_REGION_INDEX);
+		r = (struct reader){ "mmio", v.device, (off_t)(info.offset + DISPI_ID), 2 };
+	}
+	printf("%s_loop_ns %.1f\n", kind, batch_ns(&r, n));
 	vdev_close(&v);
 	return 0;
 }
@@ -630,6 +654,8 @@ int main(int argc, char **argv)
 		return cmd_bw(argv[2], atoi(argv[3]), NULL, 0);
 	if (!strcmp(cmd, "bw") && argc == 6)
 		return cmd_bw(argv[2], atoi(argv[3]), argv[4], (off_t)strtoull(argv[5], NULL, 0));
+	if (!strcmp(cmd, "readloop") && argc == 5)
+		return cmd_readloop(argv[2], argv[3], atol(argv[4]));
 	if (!strcmp(cmd, "life") && argc == 3)
 		return cmd_life(argv[2]);
 	if (!strcmp(cmd, "ram") && argc == 4)
