@@ -89,7 +89,10 @@ install -D -m 0644 -t "$layer/etc/systemd/system" \
 mkdir -p "$layer/etc/systemd/journald.conf.d"
 # The journal on the disk, so the second boot can show the first's.
 printf '[Journal]\nStorage=persistent\n' >"$layer/etc/systemd/journald.conf.d/vslice-lab.conf"
+install -D -m 0644 "$here/libvirtd-debug.conf" \
+	"$layer/etc/systemd/system/libvirtd.service.d/vslice-lab-debug.conf"
 echo vslice-lab >"$layer/etc/hostname"
+printf '127.0.0.1 localhost\n127.0.1.1 vslice-lab\n' >"$layer/etc/hosts"
 printf '/dev/vda / ext4 rw,noatime 0 0\n' >"$layer/etc/fstab"
 
 # --- The root tree: links to the base, the layer on top.
