@@ -6,6 +6,7 @@
 #   lint            tests/lint/run-lint.sh (host)
 #   userspace       the mdevctl callout's and vslicectl's unit tests (host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
+#   libvirt         the libvirt end to end flow on a Debian 12 lab host
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
 #                   from tests/kunit/build-test-kernel.sh (QEMU TCG)
 #   bench/smoke     `make bench` with tiny counts: every figure comes out
@@ -94,6 +95,15 @@ stage_debian() {
 		--distro-modules | collect
 }
 
+# The libvirt end to end flow (tests/libvirt/): a Debian 12 lab host with
+# libvirt, QEMU, mdevctl and vslice's `make install` boots twice under TCG;
+# virsh, mdevctl and vslicectl give vGPUs to domains, unplug one, and the
+# persistent one comes back after the reboot.
+stage_libvirt() {
+	section libvirt
+	tests/libvirt/stage.sh 2>"$logs/libvirt-stage.log" | collect
+}
+
 stage_testkernel() {
 	section lab/testkernel
 	local builder=tests/kunit/build-test-kernel.sh log=$logs/lab/testkernel-build.log dir
@@ -129,6 +139,7 @@ stage_fuzz
 stage_userspace
 stage_demo
 stage_debian
+stage_libvirt
 stage_testkernel
 stage_bench_smoke
 
