@@ -313,8 +313,8 @@ static int vgpu_intx_set_mask(struct vgpu_irq *irq, struct device *dev,
  * vgpu_irq_ioctl_get_info() - VFIO_DEVICE_GET_IRQ_INFO
  * @arg: the user's struct vfio_irq_info
  *
- * Return: 0, -EFAULT, or -EINVAL for a short argsz or an index past
- * VFIO_PCI_NUM_IRQS.  Indexes without vectors answer with count 0.
+ * Return: 0, -EFAULT, or -EINVAL for a short argsz, an index past
+ * VFIO_PCI_NUM_IRQS, or the ERR index.  MSI-X answers with count 0.
  */
 long vgpu_irq_ioctl_get_info(unsigned long arg)
 {
@@ -324,6 +324,13 @@ long vgpu_irq_ioctl_get_info(unsigned long arg)
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	/*
+	 * Error reporting exists only on PCIe functions; like vfio-pci for
+	 * a conventional PCI device, say the index does not exist (QEMU
+	 * takes that quietly, and warns about a count of 0).
+	 */
+	if (info.index == VFIO_PCI_ERR_IRQ_INDEX)
 		return -EINVAL;
 
 	info.count = vgpu_irq_count(info.index);

@@ -129,6 +129,8 @@ static void check_info(void)
 	int ok = 1;
 
 	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
+		if (i == VFIO_PCI_ERR_IRQ_INDEX)
+			continue;
 		memset(&info, 0xff, sizeof(info));
 		info.argsz = sizeof(info);
 		info.index = i;
@@ -148,6 +150,11 @@ static void check_info(void)
 	}
 	lab_result(ok, "irq-info", why);
 
+	/* No AER on a conventional PCI function: the index does not exist. */
+	info.argsz = sizeof(info);
+	info.index = VFIO_PCI_ERR_IRQ_INDEX;
+	refused("irq-info-err-index-einval",
+		ioctl(device, VFIO_DEVICE_GET_IRQ_INFO, &info) ? errno : 0, EINVAL);
 	info.argsz = sizeof(info);
 	info.index = VFIO_PCI_NUM_IRQS;
 	errno = 0;

@@ -167,6 +167,12 @@ qpid=$!
 sleep 5
 if alive; then
 	pass qemu-realizes
+	# vfio-pci warns about anything of the device it cannot use.
+	if grep -q 'vfio' "$dir/qemu.log"; then
+		fail qemu-no-vfio-warnings "$(grep -m 1 vfio "$dir/qemu.log" | cut -c1-200)"
+	else
+		pass qemu-no-vfio-warnings
+	fi
 else
 	fail_why qemu-realizes "QEMU exited at start-up"
 	skip_rest "guest-boots $after_boot $after_draw"
