@@ -548,6 +548,18 @@ phase2() {
 	run virsh destroy vslice-a
 }
 
+# A flow that stops early (a bug in this script, set -u) must not leave the
+# machine running until the host's timeout: say so and power off, without
+# VSLICE-DONE (the host then counts the boot as failed and does not boot
+# the second half).
+finished=0
+stopped_early() {
+	((finished)) && return
+	result FAIL flow/script "flow.sh stopped early (exit $1); see the lines before"
+	systemctl --no-block poweroff
+}
+trap 'stopped_early $?' EXIT
+
 start=$(uptime_s)
 note "lab host up after ${start}s (kernel $(uname -r))"
 if [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
@@ -569,6 +581,7 @@ echo "--- systemd-analyze"
 systemd-analyze 2>&1 | head -n 3
 systemd-analyze blame 2>&1 | head -n 12
 echo "VSLICE-DONE rc=$failures"
+finished=1
 sync
 if ((phase == 1)); then
 	systemctl --no-block reboot
