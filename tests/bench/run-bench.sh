@@ -9,8 +9,8 @@
 # Builds the vslice modules and mbochs (tests/bench/build-mbochs.sh) for
 # Debian's 6.12 kernel, the bench image (tests/bench/mkbenchimage.sh),
 # boots it once with three extra 256 MiB GPUs (room for 64 live 16 MiB
-# vGPUs) and vslice.suites=t-99-bench, then reads the guest's VSBENCH
-# lines with tests/bench/report.py.
+# vGPUs), one vCPU (see run-vm.sh --smp) and vslice.suites=t-99-bench,
+# then reads the guest's VSBENCH lines with tests/bench/report.py.
 #
 # Full run: prints the table (medians, ratios, target verdicts) and writes
 # build/bench/<UTC time>/{results.json,plot.png,console.txt,kernel.log};
@@ -74,7 +74,7 @@ echo "bench: building the modules, mbochs and the bench image (log: $res/build.l
 echo "bench: booting Debian's $kver ($mode), console: $res/console.log" >&2
 start=$SECONDS
 "$repo/tests/lab/run-vm.sh" --kernel "/boot/vmlinuz-$kver" --initrd "$image" --mode check \
-	--extra-gpus 3 --timeout "$timeout" --log "$res/console.log" --kernel-log "$res/kernel.log" \
+	--extra-gpus 3 --smp 1 --timeout "$timeout" --log "$res/console.log" --kernel-log "$res/kernel.log" \
 	--append "vslice.suites=t-99-bench vslice.bench=$mode" >/dev/null 2>"$res/run-vm.log" || true
 echo "bench: the VM ran $((SECONDS - start)) s" >&2
 tr -d '\r' <"$res/console.log" >"$res/console.txt"

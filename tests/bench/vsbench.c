@@ -41,6 +41,7 @@
 #define MAX_DIRS 16
 #define MAX_LIVE 128
 #define MAX_CYCLES 4096
+#define WARMUP_CYCLES 3
 /* The dispi ID register (index 0) in the MMIO BAR of both devices. */
 #define DISPI_ID 0x500
 
@@ -615,6 +616,16 @@ static int cmd_cycles(char *list, int live, int k)
 		fprintf(stderr, "%s: room for only %d live instances\n", prog, nidle + !!where);
 		err = ENOSPC;
 		goto out;
+	}
+	/*
+	 * A few unmeasured cycles first: the first creates after a module
+	 * load or a scan step run code TCG has not translated yet.
+	 */
+	for (i = 0; i < WARMUP_CYCLES && !err; i++) {
+		next_uuid(uuid, sizeof(uuid));
+		err = mdev_create(where, uuid);
+		if (!err)
+			err = mdev_remove(uuid);
 	}
 	for (i = 0; i < k && !err; i++) {
 		next_uuid(uuid, sizeof(uuid));
