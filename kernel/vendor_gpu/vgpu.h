@@ -41,9 +41,12 @@
  * @table: the vGPU types, from firmware or the built-in table; fixed
  *	while the parent is registered
  * @table_source: where @table came from, for sysfs and the log
- * @lock: protects @pool, @live and @homogeneous
+ * @lock: protects @pool, @live, @dirty and @homogeneous
  * @pool: which VRAM units are given to instances
  * @live: instances of each type of @table
+ * @dirty: VRAM units that may hold data a user wrote since they were
+ *	last cleared: all of them at bind, and an instance's slice once it
+ *	is opened (a slice can only be written through its open device)
  * @homogeneous: placement policy: all instances of one type
  * @parent: the mdev parent, NULL when not registered
  */
@@ -54,9 +57,10 @@ struct vgpu_device {
 	resource_size_t vram_size;
 	struct vgpu_fw_table table;
 	char table_source[96];
-	struct mutex lock;	/* protects pool, live, homogeneous; never held across calls out */
+	struct mutex lock;	/* pool, live, dirty, homogeneous; never held across calls out */
 	struct vs_pool pool;
 	u32 live[VGPU_FW_MAX_TYPES];
+	DECLARE_BITMAP(dirty, VS_POOL_MAX_UNITS);
 	bool homogeneous;
 	struct mdev_parent *parent;
 };

@@ -46,6 +46,8 @@ static int vgpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	gpu->pdev = pdev;
 	mutex_init(&gpu->lock);
 
+	/* Whatever the VRAM held before is cleared before a slice shows it. */
+	bitmap_fill(gpu->dirty, VS_POOL_MAX_UNITS);
 	ret = vs_pool_init(&gpu->pool, size >> VGPU_UNIT_SHIFT);
 	if (ret) {
 		pci_err(pdev, "VRAM of %pa bytes is smaller than one unit\n",

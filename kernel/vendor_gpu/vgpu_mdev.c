@@ -111,6 +111,33 @@ static void vgpu_log_no_room(struct vgpu_device *gpu, u32 index)
 		 type->id, type->vram_mib);
 }
 
+/*
+ * A new instance never sees what a removed one left in VRAM: clear the
+ * units of its slice that may have been written since their last clear.
+ * Clearing only those keeps create cheap when slices come and go unused.
+ * The slice is the new instance's alone, so the clearing itself needs
+ * no lock; only the dirty map does.
+ */
+static void vgpu_clear_slice(struct vgpu_device *gpu,
+			     const struct vgpu_instance *inst)
+{
+	DECLARE_BITMAP(todo, VS_POOL_MAX_UNITS);
+	unsigned int unit = inst->first_unit;
+	unsigned int end = inst->first_unit + inst->units;
+
+	bitmap_zero(todo, VS_POOL_MAX_UNITS);
+	mutex_lock(&gpu->lock);
+	for_each_set_bit_from(unit, gpu->dirty, end)
+		__set_bit(unit, todo);
+	bitmap_clear(gpu->dirty, inst->first_unit, inst->units);
+	mutex_unlock(&gpu->lock);
+
+	unit = inst->first_unit;
+	for_each_set_bit_from(unit, todo, end)
+		memset_io(gpu->vram + ((resource_size_t)unit << VGPU_UNIT_SHIFT),
+			  0, 1 << VGPU_UNIT_SHIFT);
+}
+
 static int vgpu_create(struct mdev_device *mdev)
 {
 	struct vgpu_device *gpu = mdev_parent_drvdata(mdev_parent_of(mdev));
@@ -160,8 +187,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	if (ret)
 		goto err_free;
 
-	/* A new instance never sees what a removed one left in VRAM. */
-	memset_io(gpu->vram + vgpu_slice_offset(inst), 0, vgpu_slice_size(inst));
+	vgpu_clear_slice(gpu, inst);
 	mdev_set_drvdata(mdev, inst);
 	return 0;
 
@@ -292,6 +318,48 @@ static void vgpu_update_irq(struct vgpu_instance *inst)
 }
 
 /*
+ * One 1, 2 or 4-byte access to or from the user, little endian.  Fixed
+ * sizes, so that each is a single get_user()/put_user() rather than a
+ * variable-length copy (and its hardened-usercopy check) on the path of
+ * every trapped guest access.
+ */
+static int vgpu_get_user(const char __user *p, u32 len, u32 *val)
+{
+	__le16 v16;
+	__le32 v32;
+	u8 v8;
+	int ret;
+
+	switch (len) {
+	case 1:
+		ret = get_user(v8, (const u8 __user *)p);
+		*val = v8;
+		break;
+	case 2:
+		ret = get_user(v16, (const __le16 __user *)p);
+		*val = le16_to_cpu(v16);
+		break;
+	default:
+		ret = get_user(v32, (const __le32 __user *)p);
+		*val = le32_to_cpu(v32);
+		break;
+	}
+	return ret;
+}
+
+static int vgpu_put_user(char __user *p, u32 len, u32 val)
+{
+	switch (len) {
+	case 1:
+		return put_user((u8)val, (u8 __user *)p);
+	case 2:
+		return put_user(cpu_to_le16(val), (__le16 __user *)p);
+	default:
+		return put_user(cpu_to_le32(val), (__le32 __user *)p);
+	}
+}
+
+/*
  * Emulated register spaces (config space, BAR2) through read/write: split
  * into the naturally aligned 1, 2 and 4-byte accesses a CPU would make.
  */
@@ -311,14 +379,11 @@ static ssize_t vgpu_emul_rw(struct vgpu_instance *inst, unsigned int index,
 	while (done < count) {
 		u32 len = vgpu_access_chunk(pos + done, count - done);
 		u32 at = pos + done, val = 0;
-		__le32 raw = 0;
 
 		if (write) {
-			if (copy_from_user(&raw, buf + done, len)) {
-				ret = -EFAULT;
+			ret = vgpu_get_user(buf + done, len, &val);
+			if (ret)
 				break;
-			}
-			val = le32_to_cpu(raw);
 			if (index == VFIO_PCI_CONFIG_REGION_INDEX)
 				ret = vgpu_cfg_write(&inst->cfg, at, len, val);
 			else
@@ -328,9 +393,8 @@ static ssize_t vgpu_emul_rw(struct vgpu_instance *inst, unsigned int index,
 				ret = vgpu_cfg_read(&inst->cfg, at, len, &val);
 			else
 				ret = vgpu_regs_read(&inst->regs, at, len, &val);
-			raw = cpu_to_le32(val);
-			if (!ret && copy_to_user(buf + done, &raw, len))
-				ret = -EFAULT;
+			if (!ret)
+				ret = vgpu_put_user(buf + done, len, val);
 		}
 		if (ret)
 			break;
@@ -472,6 +536,9 @@ static int vgpu_open_device(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
+	mutex_lock(&inst->gpu->lock);
+	bitmap_set(inst->gpu->dirty, inst->first_unit, inst->units);
+	mutex_unlock(&inst->gpu->lock);
 	mutex_lock(&inst->lock);
 	inst->open = true;
 	mutex_unlock(&inst->lock);
