@@ -312,8 +312,13 @@ static void mdev_device_release(struct device *dev)
 	mdev_object_put();
 }
 
+/*
+ * No name: a named type puts DEVTYPE= in every uevent of the device, and
+ * libvirt's udev backend ignores devices with a DEVTYPE it does not know
+ * (virsh then shows a running vGPU as inactive).  The in-tree mdev core
+ * sends none either.
+ */
 const struct device_type mdev_device_type = {
-	.name = "mdev",
 	.groups = mdev_device_groups,
 	.release = mdev_device_release,
 };
