@@ -50,6 +50,8 @@ fi
 vmguest=${VSLICE_VMGUEST:-$distro}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lab/image-lib.sh
+. "$repo/tests/lab/image-lib.sh"
 guest=${VSLICE_GUEST_DIR:-$repo/tests/guest}
 kdir=${VSLICE_KDIR:-/lib/modules/$kver/build}
 sysmods=/lib/modules/$kver
@@ -65,11 +67,7 @@ moddir=$root/lib/modules/$kver
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc} \
 	"$moddir/extra" "$root/vslice/guest" "$root/vslice/bin"
 
-# busybox-static and one symlink per applet.
-install -m 0755 /bin/busybox "$root/bin/busybox"
-while read -r applet; do
-	[[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-done < <(busybox --list-full)
+busybox_root "$root"
 
 install -m 0755 "$repo/tests/lab/guest-init.sh" "$root/init"
 
@@ -99,24 +97,7 @@ if ((distro)); then
 			[[ -n $d && $ournames != *" ${d//-/_} "* ]] && wanted+=("$d")
 		done
 	done
-	# modprobe resolves the dependency closure from modules.dep; it
-	# prints "insmod <path>" per module and "builtin <name>" for
-	# built-ins.  An empty config keeps the host's modprobe.d out.
-	mapfile -t paths < <(for m in "${wanted[@]}"; do
-		modprobe -C /dev/null -S "$kver" --show-depends "$m"
-	done | awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
-	for p in "${paths[@]}"; do
-		rel=${p#"$sysmods"/}
-		dest=$moddir/$rel
-		mkdir -p "$(dirname "$dest")"
-		case "$p" in
-		*.ko.xz) xz -dc "$p" >"${dest%.xz}" ;;
-		*.ko.zst) zstd -q -dc "$p" >"${dest%.zst}" ;;
-		*.ko.gz) gzip -dc "$p" >"${dest%.gz}" ;;
-		*.ko) cp "$p" "$dest" ;;
-		*) echo "mkinitramfs: unexpected module file $p" >&2; exit 1 ;;
-		esac
-	done
+	add_distro_modules "$root" "$kver" "${wanted[@]}"
 fi
 
 # The vGPU type tables (firmware/), where request_firmware looks.

@@ -26,6 +26,8 @@ set -euo pipefail
 }
 outdir=$1
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lab/image-lib.sh
+. "$repo/tests/lab/image-lib.sh"
 kver=${2:-$("$repo/tests/lab/debian-kernel.sh")}
 src=$repo/tests/vmguest
 sysmods=/lib/modules/$kver
@@ -42,33 +44,12 @@ root=$work/root
 moddir=$root/lib/modules/$kver
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root} "$moddir"
 
-install -m 0755 /bin/busybox "$root/bin/busybox"
-while read -r applet; do
-	[[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-done < <(busybox --list-full)
+busybox_root "$root"
 install -m 0755 "$src/init.sh" "$root/init"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$root/bin/fb-draw" "$src/fb-draw.c"
 
-# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers), as
-# modprobe resolves them from modules.dep; an empty config keeps the
-# build machine's modprobe.d out.
-mapfile -t paths < <(modprobe -C /dev/null -S "$kver" --show-depends bochs |
-	awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
-((${#paths[@]} > 0)) || {
-	echo "mkvmguest: modprobe finds no bochs module for $kver" >&2
-	exit 1
-}
-for p in "${paths[@]}"; do
-	dest=$moddir/${p#"$sysmods"/}
-	mkdir -p "$(dirname "$dest")"
-	case "$p" in
-	*.ko.xz) xz -dc "$p" >"${dest%.xz}" ;;
-	*.ko.zst) zstd -q -dc "$p" >"${dest%.zst}" ;;
-	*.ko.gz) gzip -dc "$p" >"${dest%.gz}" ;;
-	*.ko) cp "$p" "$dest" ;;
-	*) echo "mkvmguest: unexpected module file $p" >&2; exit 1 ;;
-	esac
-done
+# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers).
+add_distro_modules "$root" "$kver" bochs
 # busybox modprobe reports built-in dependencies as missing unless
 # they are listed.
 for f in modules.builtin modules.builtin.modinfo; do

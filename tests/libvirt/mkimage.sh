@@ -37,6 +37,8 @@ set -euo pipefail
 outdir=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lab/image-lib.sh
+. "$repo/tests/lab/image-lib.sh"
 kver=${2:-$("$repo/tests/lab/debian-kernel.sh")}
 kdir=/lib/modules/$kver/build
 krel=$(cat "$kdir/include/config/kernel.release")
@@ -133,25 +135,10 @@ t=$SECONDS
 ird=$work/initrd
 moddir=$ird/lib/modules/$kver
 mkdir -p "$ird"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,etc,newroot} "$moddir"
-install -m 0755 /bin/busybox "$ird/bin/busybox"
-while read -r applet; do
-	[[ -e $ird/$applet || -L $ird/$applet ]] || ln -s /bin/busybox "$ird/$applet"
-done < <(busybox --list-full)
+busybox_root "$ird"
 install -m 0755 "$here/host-init.sh" "$ird/init"
 printf '%s\n' virtio_blk ext4 >"$ird/etc/host-init.modules"
-mapfile -t paths < <(for m in virtio_blk ext4; do
-	modprobe -C /dev/null -S "$kver" --show-depends "$m"
-done | awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
-for p in "${paths[@]}"; do
-	dest=$moddir/${p#/lib/modules/"$kver"/}
-	mkdir -p "$(dirname "$dest")"
-	case "$p" in
-	*.ko.xz) xz -dc "$p" >"${dest%.xz}" ;;
-	*.ko.zst) zstd -q -dc "$p" >"${dest%.zst}" ;;
-	*.ko.gz) gzip -dc "$p" >"${dest%.gz}" ;;
-	*.ko) cp "$p" "$dest" ;;
-	esac
-done
+add_distro_modules "$ird" "$kver" virtio_blk ext4
 cp "/lib/modules/$kver"/modules.builtin* "$moddir/"
 (cd "$moddir" && find . -name '*.ko' -printf '%P\n' | LC_ALL=C sort) >"$moddir/modules.order"
 depmod -b "$ird" "$kver"
