@@ -155,11 +155,15 @@ guest_line() {
 			echo "$l"
 			return 0
 		fi
-		if ! running "$1" || (($(cut -d. -f1 /proc/uptime) >= end)); then
-			return 1
-		fi
-		if [[ $2 != ERROR ]] && console "$1" | grep -q '^VMGUEST-ERROR'; then
-			return 1
+		if ! running "$1" || (($(cut -d. -f1 /proc/uptime) >= end)) ||
+			{ [[ $2 != ERROR ]] && console "$1" | grep -q '^VMGUEST-ERROR'; }; then
+			# The guest polls once a second: give a line that was on
+			# its way one more look before giving up.
+			sleep 2
+			l=$(console "$1" | grep -m 1 "^VMGUEST-$2 ")
+			[[ -n $l ]] && echo "$l"
+			[[ -n $l ]]
+			return
 		fi
 		sleep 2
 	done
