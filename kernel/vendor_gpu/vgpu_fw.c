@@ -45,100 +45,17 @@ u32 vgpu_fw_crc32(const u8 *image, size_t size)
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fw_crc32);
 
-/*
- * The reason for a refusal.  snprintf() is not part of the pure
- * environment, so this formats the few conversions the messages use:
- * %s, %c, %u and %x with an optional zero-padded width, and %zu.
- */
-struct fw_why {
-	char *buf;
-	size_t len;
-	size_t pos;
-};
-
-static void why_putc(struct fw_why *w, char c)
-{
-	if (w->pos + 1 < w->len)
-		w->buf[w->pos++] = c;
-}
-
-static void why_putnum(struct fw_why *w, u64 v, unsigned int base,
-		       unsigned int width, char pad)
-{
-	char digits[24];
-	unsigned int n = 0;
-
-	do {
-		digits[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	for (; width > n; width--)
-		why_putc(w, pad);
-	while (n)
-		why_putc(w, digits[--n]);
-}
-
-static __printf(2, 0) void why_vformat(struct fw_why *w, const char *fmt,
-				       va_list ap)
-{
-	for (; *fmt; fmt++) {
-		unsigned int width = 0;
-		char pad = ' ';
-		bool is_size = false;
-		const char *s;
-		u64 v;
-
-		if (*fmt != '%') {
-			why_putc(w, *fmt);
-			continue;
-		}
-		if (*++fmt == '0') {
-			pad = '0';
-			fmt++;
-		}
-		while (*fmt >= '0' && *fmt <= '9' && width < 16)
-			width = width * 10 + (*fmt++ - '0');
-		if (*fmt == 'z') {
-			is_size = true;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 's':
-			for (s = va_arg(ap, const char *); *s; s++)
-				why_putc(w, *s);
-			break;
-		case 'c':
-			why_putc(w, (char)va_arg(ap, int));
-			break;
-		case 'u':
-		case 'x':
-			v = is_size ? va_arg(ap, size_t) : va_arg(ap, unsigned int);
-			why_putnum(w, v, *fmt == 'u' ? 10 : 16, width, pad);
-			break;
-		case '\0':
-			/* A lone '%' at the end: stop at the terminator. */
-			fmt--;
-			break;
-		default:
-			why_putc(w, *fmt);
-			break;
-		}
-	}
-}
-
 /* Say why the image is refused and return @err, for "return refuse()". */
 static __printf(4, 5) int refuse(char *why, size_t why_len, int err,
 				 const char *fmt, ...)
 {
-	struct fw_why w = { .buf = why, .len = why_len };
 	va_list ap;
 
 	if (!why || !why_len)
 		return err;
 	va_start(ap, fmt);
-	why_vformat(&w, fmt, ap);
+	vsnprintf(why, why_len, fmt, ap);
 	va_end(ap);
-	why[w.pos] = '\0';
 	return err;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The environment of vslice's pure-logic files (UUID parsing, slice
- * allocation): the kernel's headers in a kernel build, and in userspace
- * builds (fuzzers, tools) a header that the userspace build provides with
- * the same few types and macros.  Pure files include this and nothing
+ * allocation, type tables, attribute values): the kernel's headers in a
+ * kernel build, and in userspace builds (fuzzers, tools) a header that
+ * the userspace build provides with the same few types, macros and
+ * functions (string.h's, vsnprintf).  Pure files include this and nothing
  * else, so that the same source compiles in both.
  */
 #ifndef VSLICE_PURE_ENV_H
@@ -12,6 +13,7 @@
 #ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <kunit/visibility.h>
