@@ -106,6 +106,7 @@ extern bool vgpu_default_homogeneous;
 void vgpu_load_types(struct vgpu_device *gpu);
 void vgpu_builtin_table(struct vgpu_fw_table *table,
 			const struct vgpu_fw_gpu *gpu);
+void vgpu_update_irq(struct vgpu_instance *inst);
 resource_size_t vgpu_slice_size(const struct vgpu_instance *inst);
 resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst);
 int vgpu_parent_register(struct vgpu_device *gpu);

@@ -182,6 +182,7 @@ static ssize_t max_resolution_store(struct device *dev,
 		inst->regs.limits.max_height = h;
 		/* A mode above the new limit does not survive. */
 		vgpu_regs_reset(&inst->regs);
+		vgpu_update_irq(inst);
 	}
 	mutex_unlock(&inst->lock);
 	return ret;

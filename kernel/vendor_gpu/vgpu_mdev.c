@@ -304,11 +304,14 @@ static void vgpu_bar0_zap(struct mdev_device *mdev)
 				    vgpu_slice_size(inst), true);
 }
 
-/*
- * A register or command write, or reset, may have moved the interrupt
- * line.  Called with inst->lock held.
+/**
+ * vgpu_update_irq() - follow the interrupt line after a state change
+ * @inst: the instance, its lock held
+ *
+ * A register or command write, or a reset of either, may have moved the
+ * line; the interrupt state is derived from them here and nowhere else.
  */
-static void vgpu_update_irq(struct vgpu_instance *inst)
+void vgpu_update_irq(struct vgpu_instance *inst)
 {
 	bool level = vgpu_regs_irq_asserted(&inst->regs);
 

@@ -9,7 +9,7 @@
  * its errno and nothing changed; and the REQ eventfd, signalled when the
  * device is removed while open, after which the removal completes.
  *
- * usage: irq-check SUITE UUID
+ * usage: irq-check SUITE UUID [--raise-and-close|--quiet-intx]
  * Prints one VSLICE-RESULT line per check (tests/README.md).
  */
 #include <poll.h>
@@ -372,12 +372,38 @@ static void check_req(const char *uuid)
 	lab_result(access(path, F_OK) != 0, "removed-device-gone", "the mdev is still there");
 }
 
+/*
+ * --raise-and-close: leave the device with its interrupt asserted.
+ * --quiet-intx: after something reset the registers while the device was
+ * closed, enabling INTx must not deliver the stale line.
+ */
+static void check_across_close(const char *mode)
+{
+	int intx = eventfd(0, EFD_NONBLOCK);
+
+	if (!strcmp(mode, "--raise-and-close")) {
+		wr(bar2, IRQ_ENABLE, 4, IRQ_SWI);
+		wr(bar2, IRQ_RAISE, 4, IRQ_SWI);
+		lab_result(rd(cfg, CFG_STATUS, 2) & STATUS_INTERRUPT, "line-left-asserted",
+			   "Interrupt Status not set after a raise");
+	} else {
+		lab_result(!(rd(cfg, CFG_STATUS, 2) & STATUS_INTERRUPT), "line-low-after-reset",
+			   "Interrupt Status still set after the registers were reset");
+		lab_result(!set_fd(INTX, VFIO_IRQ_SET_ACTION_TRIGGER, intx), "intx-enable-reopened",
+			   strerror(errno));
+		expect_fired("no-stale-intx", intx, 0, 300);
+	}
+	close(intx);
+}
+
 int main(int argc, char **argv)
 {
 	char group[64];
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s SUITE UUID\n", argv[0]);
+	if (argc != 3 && !(argc == 4 && (!strcmp(argv[3], "--raise-and-close") ||
+					 !strcmp(argv[3], "--quiet-intx")))) {
+		fprintf(stderr, "usage: %s SUITE UUID [--raise-and-close|--quiet-intx]\n",
+			argv[0]);
 		return 2;
 	}
 	lab_suite = argv[1];
@@ -389,6 +415,10 @@ int main(int argc, char **argv)
 	}
 	bar2 = region(VFIO_PCI_BAR2_REGION_INDEX);
 	cfg = region(VFIO_PCI_CONFIG_REGION_INDEX);
+	if (argc == 4) {
+		check_across_close(argv[3]);
+		return lab_failures ? 1 : 0;
+	}
 
 	check_info();
 	check_intx();

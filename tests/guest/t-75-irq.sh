@@ -9,6 +9,11 @@ check load load_stack
 before=$(avail_all "$GPU1")
 u=$(new_uuid)
 check create create "$GPU1" s16 "$u"
+# A register reset while closed (a new max_resolution) drops the line:
+# the next user must not get a stale interrupt.
+irq-check "$SUITE" "$u" --raise-and-close
+check closed-resolution-change sh -c "echo 1024x768 > $MDEVS/$u/vslice/max_resolution"
+irq-check "$SUITE" "$u" --quiet-intx
 mark
 irq-check "$SUITE" "$u"
 if logged "SET_IRQS: bad index 5"; then pass refusal-logged; else
