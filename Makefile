@@ -23,7 +23,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 FW_OUT := $(CURDIR)/build/firmware
 
 .PHONY: all modules firmware userspace install modules_install userspace_install clean \
-	deps demo check lint lab-shell bench bench-smoke
+	deps demo check lint lab-shell bench bench-smoke bench-lat
 
 all: modules userspace
 
@@ -92,5 +92,9 @@ bench: deps
 
 bench-smoke: deps
 	tests/bench/run-bench.sh --smoke
+
+# Only the two trapped reads and their perf profiles: about a minute.
+bench-lat: deps
+	tests/bench/run-bench.sh --lat
 
 FORCE:

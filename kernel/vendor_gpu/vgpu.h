@@ -7,6 +7,7 @@
 
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/seqlock.h>
 #include <vslice/mdev.h>
 
 #include "slice_alloc.h"
@@ -72,8 +73,10 @@ struct vgpu_device {
  * @type_index: the index of @type in the table
  * @first_unit: first VRAM unit of its slice
  * @units: slice size in units
- * @lock: serialises accesses to @cfg and @regs from device fd users, and
- *	the attributes below
+ * @lock: serialises changes of @cfg and @regs, and the attributes below
+ * @emul_seq: bumped around every change of @cfg and @regs (writers hold
+ *	@lock), so that a trapped read takes no lock: it reads the
+ *	register and retries if a change ran meanwhile
  * @open: a user holds the device open
  * @owner: owner tag, set by whoever created the instance
  * @weight: scheduler weight
@@ -90,6 +93,7 @@ struct vgpu_instance {
 	u32 first_unit;
 	u32 units;
 	struct mutex lock;	/* protects open, the attributes, cfg and regs */
+	seqcount_mutex_t emul_seq;	/* cfg and regs changes; writers hold lock */
 	bool open;
 	char owner[VGPU_OWNER_LEN];
 	u32 weight;

@@ -178,10 +178,12 @@ static ssize_t max_resolution_store(struct device *dev,
 		dev_info(dev, "max_resolution: the device is open; its guest driver has already read the limit\n");
 		ret = -EBUSY;
 	} else {
+		write_seqcount_begin(&inst->emul_seq);
 		inst->regs.limits.max_width = w;
 		inst->regs.limits.max_height = h;
 		/* A mode above the new limit does not survive. */
 		vgpu_regs_reset(&inst->regs);
+		write_seqcount_end(&inst->emul_seq);
 		vgpu_update_irq(inst);
 	}
 	mutex_unlock(&inst->lock);

@@ -148,29 +148,6 @@ void vgpu_cfg_reset(struct vgpu_cfg *cfg)
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_reset);
 
 /**
- * vgpu_cfg_read() - read 1, 2 or 4 bytes at any offset
- * @cfg: the state
- * @offset: byte offset, need not be aligned
- * @len: 1, 2 or 4
- * @val: receives the value, little endian order of the bytes
- *
- * Return: 0, or -EINVAL (and @val untouched) for a bad length or an
- * access that does not fit in the 256 bytes.
- */
-int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val)
-{
-	u32 v = 0, i;
-
-	if (!vgpu_access_valid(offset, len, VGPU_CFG_SIZE))
-		return -EINVAL;
-	for (i = 0; i < len; i++)
-		v |= (u32)cfg->regs[offset + i] << (8 * i);
-	*val = v;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_read);
-
-/**
  * vgpu_cfg_write() - write 1, 2 or 4 bytes at any offset
  * @cfg: the state
  * @offset: byte offset, need not be aligned

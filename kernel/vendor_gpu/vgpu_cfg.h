@@ -9,6 +9,8 @@
 
 #include <vslice/pure_env.h>
 
+#include "vgpu_access.h"
+
 #define VGPU_CFG_SIZE 256
 
 /* Where the capabilities sit. */
@@ -50,9 +52,43 @@ struct vgpu_cfg {
 int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
 		  u32 bar0_size, u32 bar2_size);
 void vgpu_cfg_reset(struct vgpu_cfg *cfg);
-int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset, u32 len, u32 *val);
 int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val);
 bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg);
 void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted);
+
+/**
+ * vgpu_cfg_read() - read 1, 2 or 4 bytes at any offset
+ * @cfg: the state
+ * @offset: byte offset, need not be aligned
+ * @len: 1, 2 or 4
+ * @val: receives the value, little endian order of the bytes
+ *
+ * Inline because it is the whole of a trapped config-space read, the
+ * access a guest makes most; the byte combines compile to one load.
+ *
+ * Return: 0, or -EINVAL (and @val untouched) for a bad length or an
+ * access that does not fit in the 256 bytes.
+ */
+static inline int vgpu_cfg_read(const struct vgpu_cfg *cfg, u32 offset,
+				u32 len, u32 *val)
+{
+	const u8 *p;
+
+	if (!vgpu_access_valid(offset, len, VGPU_CFG_SIZE))
+		return -EINVAL;
+	p = &cfg->regs[offset];
+	switch (len) {
+	case 4:
+		*val = p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+		break;
+	case 2:
+		*val = p[0] | p[1] << 8;
+		break;
+	default:
+		*val = p[0];
+		break;
+	}
+	return 0;
+}
 
 #endif /* VSLICE_VGPU_CFG_H */

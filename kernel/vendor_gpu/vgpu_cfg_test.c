@@ -167,6 +167,29 @@ static void cfg_unaligned_and_out_of_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(test, cfg, PCI_COMMAND, 2), 0x0400U);
 }
 
+/*
+ * A wide read decodes the whole access at once; it must give what its
+ * bytes read one at a time give, at every offset it is allowed at.
+ */
+static void cfg_wide_reads_match_their_bytes(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 off, len, i, want;
+
+	/* Make the command and MSI address bytes distinct from zero. */
+	vgpu_cfg_write(cfg, PCI_COMMAND, 2, 0x0546);
+	vgpu_cfg_write(cfg, VGPU_CFG_CAP_MSI + 4, 4, 0xfee01234);
+	for (len = 2; len <= 4; len += 2) {
+		for (off = 0; off + len <= VGPU_CFG_SIZE; off++) {
+			want = 0;
+			for (i = 0; i < len; i++)
+				want |= rd(test, cfg, off + i, 1) << (8 * i);
+			KUNIT_EXPECT_EQ_MSG(test, rd(test, cfg, off, len), want,
+					    "offset %#x, %u bytes", off, len);
+		}
+	}
+}
+
 static void cfg_reset_restores_power_on(struct kunit *test)
 {
 	struct vgpu_cfg *cfg = new_cfg(test);
@@ -220,6 +243,7 @@ static struct kunit_case vgpu_cfg_cases[] = {
 	KUNIT_CASE(cfg_bar_sizing),
 	KUNIT_CASE(cfg_capability_walk),
 	KUNIT_CASE(cfg_unaligned_and_out_of_range),
+	KUNIT_CASE(cfg_wide_reads_match_their_bytes),
 	KUNIT_CASE(cfg_reset_restores_power_on),
 	KUNIT_CASE(cfg_init_rejects_bad_bars),
 	KUNIT_CASE(cfg_intx_disable_and_status),

@@ -166,6 +166,12 @@ int vgpu_regs_read(const struct vgpu_regs *regs, u32 offset, u32 len, u32 *val)
 
 	if (!vgpu_access_valid(offset, len, VGPU_MMIO_SIZE))
 		return -EINVAL;
+	/* A whole dispi register, what bochs-drm reads: no byte assembly. */
+	if (len == 2 && !(offset % 2) && offset >= VGPU_MMIO_DISPI &&
+	    offset < VGPU_MMIO_DISPI + 2 * DISPI_NR) {
+		*val = dispi_read(regs, (offset - VGPU_MMIO_DISPI) / 2);
+		return 0;
+	}
 	for (i = 0; i < len; i++)
 		v |= (u32)read_byte(regs, offset + i) << (8 * i);
 	*val = v;

@@ -142,6 +142,33 @@ static void regs_scanout_never_leaves_the_slice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), -EINVAL);
 }
 
+/*
+ * A whole dispi register is decoded at once, not byte by byte; both ways
+ * must agree for every register, with and without GETCAPS.
+ */
+static void regs_whole_dispi_reads_match_their_bytes(struct kunit *test)
+{
+	struct vgpu_regs *regs = new_regs(test);
+	u32 index, caps, lo, hi, v;
+
+	set_mode(regs, 1024, 768, 32);
+	for (caps = 0; caps < 2; caps++) {
+		if (caps)
+			set(regs, DISPI_ENABLE, DISPI_GETCAPS);
+		for (index = 0; index < DISPI_NR; index++) {
+			u32 at = VGPU_MMIO_DISPI + 2 * index;
+
+			KUNIT_ASSERT_EQ(test, vgpu_regs_read(regs, at, 1, &lo), 0);
+			KUNIT_ASSERT_EQ(test, vgpu_regs_read(regs, at + 1, 1, &hi), 0);
+			KUNIT_ASSERT_EQ(test, vgpu_regs_read(regs, at, 2, &v), 0);
+			KUNIT_EXPECT_EQ_MSG(test, v, lo | hi << 8,
+					    "dispi %u, getcaps %u", index, caps);
+		}
+	}
+	/* GETCAPS answers the type's limits, not the mode. */
+	KUNIT_EXPECT_EQ(test, dispi(test, regs, DISPI_XRES), 1280U);
+}
+
 static void regs_bounds_and_reset(struct kunit *test)
 {
 	struct vgpu_regs *regs = new_regs(test);
@@ -227,6 +254,7 @@ static struct kunit_case vgpu_regs_cases[] = {
 	KUNIT_CASE(regs_mode_set_and_scanout),
 	KUNIT_CASE(regs_refuse_what_the_type_forbids),
 	KUNIT_CASE(regs_scanout_never_leaves_the_slice),
+	KUNIT_CASE(regs_whole_dispi_reads_match_their_bytes),
 	KUNIT_CASE(regs_bounds_and_reset),
 	KUNIT_CASE(regs_init_rejects_bad_limits),
 	KUNIT_CASE(regs_interrupt_line),

@@ -3,9 +3,9 @@
 """Turn the VSBENCH lines of a bench boot into the table, results.json
 and plot.png (tests/bench/run-bench.sh calls this).
 
-    report.py full|smoke CONSOLE_TXT OUTDIR
+    report.py full|lat|smoke CONSOLE_TXT OUTDIR
 
-full: prints the table of medians, ratios and target verdicts; a missed
+full (and lat, the trapped reads only): prints the table of medians, ratios and target verdicts; a missed
 target is a verdict, not an error.  smoke: prints one VSLICE-RESULT line
 per metric (produced, finite, positive) plus the JSON and the plot.
 Exits non-zero only when the console holds no benchmark data at all.
@@ -22,7 +22,7 @@ STACKS = ("vslice", "mbochs", "parent")
 
 def parse(path):
     runs = {}  # stack -> metric -> [value per round]
-    config, errors, profile, perf, ended = {}, [], {}, {}, False
+    config, errors, profile, perf, sites, ended = {}, [], {}, {}, {}, False
     with open(path, errors="replace") as f:
         for line in f:
             line = line.strip()
@@ -48,9 +48,15 @@ def parse(path):
             elif words[0] == "VSBENCH-PERF" and len(words) >= 5:
                 perf.setdefault(words[1], {}).setdefault(words[2], []).append(
                     {"percent": float(words[3]), "symbol": " ".join(words[4:])})
+            elif words[0] == "VSBENCH-PERFSITE" and len(words) == 5:
+                sites.setdefault(words[1], {}).setdefault(words[2], []).append(
+                    {"percent": float(words[3]), "site": words[4]})
             elif words[0] == "VSBENCH-END":
                 ended = True
-    return runs, config, errors, profile, perf, ended
+    for kinds in sites.values():
+        for rows in kinds.values():
+            rows.sort(key=lambda r: -r["percent"])
+    return runs, config, errors, profile, perf, sites, ended
 
 
 def medians(runs):
@@ -252,11 +258,11 @@ def plot(med, runs, config, path):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("full", "smoke"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("full", "lat", "smoke"):
         print(__doc__, file=sys.stderr)
         return 64
     mode, console, outdir = sys.argv[1:]
-    runs, config, errors, profile, perf, ended = parse(console)
+    runs, config, errors, profile, perf, sites, ended = parse(console)
     med = medians(runs)
     rows = targets(med, config)
     text, floor_file, floor_zero = table(med, runs, config, rows)
@@ -271,6 +277,7 @@ def main():
         "targets": [],
         "profile": profile,
         "perf": perf,
+        "perf_sites": sites,
         "errors": errors,
     }
     result["targets"] = rows
@@ -347,6 +354,10 @@ def main():
                 mine = [p for p in syms if own.search(p["symbol"])]
                 print(f"    the driver's own functions and the checks it triggers: {sum(p['percent'] for p in mine):.1f}% ("
                       + ", ".join(f"{p['symbol'][4:]} {p['percent']:.1f}%" for p in mine) + ")")
+                hot = sites.get(st, {}).get(kind, [])
+                if hot:
+                    print("    hottest instructions: " + ", ".join(
+                        f"{h['site']} {h['percent']:.1f}%" for h in hot[:6]))
         if plot_error:
             print(f"plot.png not written: {plot_error}")
     return 0 if runs else 1

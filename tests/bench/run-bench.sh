@@ -4,7 +4,7 @@
 # `make bench` / `make bench-smoke`: vslice against the upstream mbochs
 # sample on the in-tree mdev.ko, both in one boot of the lab VM.
 #
-#   run-bench.sh [--smoke]
+#   run-bench.sh [--smoke | --lat]
 #
 # Builds the vslice modules and mbochs (tests/bench/build-mbochs.sh) for
 # Debian's 6.12 kernel, the bench image (tests/bench/mkbenchimage.sh),
@@ -18,6 +18,10 @@
 # table, not a failure: the exit status is non-zero only when no
 # benchmark data came back.
 #
+# --lat: only the trapped reads (config space, dispi ID), their floors
+# and the perf profile of both, in about a minute: the loop for work on
+# that path.  Results as for a full run; build/bench/latest stays.
+#
 # --smoke: the same boot with tiny counts, results in build/bench/smoke/;
 # prints VSLICE-RESULT lines (bench/smoke/...: each metric produced and
 # finite, the JSON and plot written, the kernel log clean) for
@@ -27,8 +31,9 @@ set -euo pipefail
 mode=full
 case "${1:-}" in
 --smoke) mode=smoke ;;
+--lat) mode=lat ;;
 '') ;;
-*) echo "usage: $0 [--smoke]" >&2; exit 64 ;;
+*) echo "usage: $0 [--smoke | --lat]" >&2; exit 64 ;;
 esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian's interpreter: python3-matplotlib is installed for it, not for
@@ -104,7 +109,7 @@ if [[ $mode == smoke ]]; then
 	exit 0
 fi
 
-"$python" "$repo/tests/bench/report.py" full "$res/console.txt" "$res" ||
+"$python" "$repo/tests/bench/report.py" "$mode" "$res/console.txt" "$res" ||
 	fail_step data "the guest reported no benchmark data; see $res/console.txt and $res/run-vm.log"
-ln -sfn "$(basename "$res")" "$repo/build/bench/latest"
+[[ $mode == full ]] && ln -sfn "$(basename "$res")" "$repo/build/bench/latest"
 echo "bench: results in $res (build/bench/latest): results.json, plot.png" >&2

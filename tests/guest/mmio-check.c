@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "lab_result.h"
 #include "vfio_util.h"
@@ -30,6 +31,65 @@ static uint32_t rd(uint64_t base, uint64_t off, size_t len)
 static int wr(uint64_t base, uint64_t off, size_t len, uint32_t v)
 {
 	return pwrite(device, &v, len, base + off) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Trapped reads take no lock (the driver's emul_seq seqcount): a read
+ * racing a write must still see each register whole, never old and new
+ * bytes mixed.  A child flips the 4-byte MSI address and a 4-byte write
+ * over two dispi registers (X and Y offset) between all-zero and
+ * all-ones while this process reads both until the child is done.
+ */
+#define FLIPS 40000
+#define MSI_ADDR 0x4c
+
+static void torn_read_check(void)
+{
+	unsigned long reads = 0, torn = 0, seen = 0;
+	uint32_t a, b, bad = 0;
+	char why[128];
+	int status;
+	pid_t pid;
+
+	if (wr(cfg, MSI_ADDR, 4, 0) || wr(bar2, DISPI(8), 4, 0)) {
+		lab_result(0, "reads-never-torn", "cannot write the registers");
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		lab_result(0, "reads-never-torn", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		for (unsigned int i = 0; i < FLIPS; i++) {
+			if (wr(cfg, MSI_ADDR, 4, i & 1 ? 0xfffffffc : 0) ||
+			    wr(bar2, DISPI(8), 4, i & 1 ? 0xffffffff : 0))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		a = rd(cfg, MSI_ADDR, 4);
+		b = rd(bar2, DISPI(8), 4);
+		reads++;
+		if (a != 0 && a != 0xfffffffc) {
+			torn++;
+			bad = a;
+		}
+		if (b != 0 && b != 0xffffffff) {
+			torn++;
+			bad = b;
+		}
+		seen |= (a ? 1 : 2) | (b ? 4 : 8);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		lab_result(0, "reads-never-torn", "the writer failed");
+		return;
+	}
+	snprintf(why, sizeof(why), "%lu of %lu reads torn (e.g. %#x); values seen %#lx",
+		 torn, reads, bad, seen);
+	/* Both values of both registers seen: the reads did race the writes. */
+	lab_result(!torn && seen == 15, "reads-never-torn", why);
 }
 
 static uint64_t region(unsigned int index, uint64_t *size, uint32_t *flags)
@@ -112,6 +172,8 @@ int main(int argc, char **argv)
 	wr(bar2, DISPI(8), 4, 0x00020001);
 	lab_result(rd(bar2, DISPI(8), 2) == 1 && rd(bar2, DISPI(9), 2) == 2,
 	       "dispi-4-byte-write", "4-byte write did not set X and Y offset");
+
+	torn_read_check();
 
 	/* Bad accesses: EINVAL, nothing changed. */
 	errno = 0;

@@ -63,4 +63,21 @@ for ko in $(find "$out" -name '*.ko' | sort); do
 		echo "VSLICE-RESULT: FAIL lint/modpost/$m: $(echo "$mp" | head -n 1)"
 	fi
 done
+
+# The trapped-access path's section (kernel/vendor_gpu/vgpu_mdev.c,
+# __vgpu_hot) must stay page-aligned and within one page, or the page
+# straddle it exists to prevent can come back unnoticed.
+ko=$(find "$out" -name vslice_gpu.ko | head -n 1)
+if [ -n "$ko" ]; then
+	# [Nr] Name Type Address Off Size ES Flg Lk Inf Al
+	hot=$(readelf -SW "$ko" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1 == ".text.vslice_hot" { print $5, $NF }')
+	read -r size align <<<"${hot:-x 0}"
+	if [[ -z $hot ]]; then
+		echo "VSLICE-RESULT: FAIL lint/hot-path/vslice_gpu: no .text.vslice_hot section"
+	elif ((align != 4096 || 16#$size > 4096)); then
+		echo "VSLICE-RESULT: FAIL lint/hot-path/vslice_gpu: .text.vslice_hot is $((16#$size)) bytes aligned to $align; want at most 4096 aligned to 4096"
+	else
+		echo "VSLICE-RESULT: PASS lint/hot-path/vslice_gpu"
+	fi
+fi
 exit 0
