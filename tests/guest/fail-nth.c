@@ -94,37 +94,14 @@ static int do_write(unsigned int n, const char *path, const char *data)
 	return 0;
 }
 
-static int open_group(const char *uuid, int *groupfd)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char link[PATH_MAX], path[PATH_MAX];
-	int container;
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group", uuid);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len < 0)
-		return -1;
-	link[len] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
-	container = open("/dev/vfio/vfio", O_RDWR);
-	*groupfd = open(path, O_RDWR);
-	if (container < 0 || *groupfd < 0 ||
-	    ioctl(*groupfd, VFIO_GROUP_GET_STATUS, &status) ||
-	    ioctl(*groupfd, VFIO_GROUP_SET_CONTAINER, &container) ||
-	    ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return -1;
-	return container;
-}
-
 static int do_open_device(unsigned int n, const char *uuid)
 {
 	int groupfd, device, err = 0, injected;
+	char group[64];
 
-	if (open_group(uuid, &groupfd) < 0) {
-		perror("vfio group");
+	groupfd = vfio_open_mdev_group(uuid, group, sizeof(group));
+	if (groupfd < 0)
 		return 2;
-	}
 	if (arm(n))
 		return 2;
 	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);

@@ -16,12 +16,16 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-/* Prints what failed; returns the device fd or -1. */
-static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
+/*
+ * The group of an mdev, set into a new TYPE1v2 container: everything
+ * short of GET_DEVICE_FD.  Prints what failed; returns the group fd or
+ * -1.  The group fd keeps the container in use.
+ */
+static inline int vfio_open_mdev_group(const char *uuid, char *group, size_t grouplen)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char link[PATH_MAX], path[PATH_MAX];
-	int container, groupfd, device;
+	int container, groupfd;
 	const char *what;
 	ssize_t n;
 
@@ -64,15 +68,26 @@ static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
 	what = "VFIO_SET_IOMMU";
 	if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		goto fail;
-	what = "VFIO_GROUP_GET_DEVICE_FD";
-	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	if (device < 0)
-		goto fail;
-	/* The device fd keeps the group and container in use. */
-	return device;
+	return groupfd;
 fail:
 	fprintf(stderr, "vfio: %s: %s\n", what, strerror(errno));
 	return -1;
+}
+
+/* Prints what failed; returns the device fd or -1. */
+static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
+{
+	int groupfd = vfio_open_mdev_group(uuid, group, grouplen), device;
+
+	if (groupfd < 0)
+		return -1;
+	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (device < 0) {
+		fprintf(stderr, "vfio: VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
+		return -1;
+	}
+	/* The device fd keeps the group and container in use. */
+	return device;
 }
 
 #endif /* VSLICE_VFIO_UTIL_H */
