@@ -43,8 +43,12 @@ static int arm(unsigned int n)
 	return write(nth_fd, buf, len) == len ? 0 : -1;
 }
 
-/* True when the fault fired: the count ran down to zero. */
-static int disarm(void)
+/*
+ * Disarms, then prints "<INJECTED|CLEAN> <OK|errno name>" for an operation
+ * that failed with @err (0: succeeded), without a newline.  Returns 0, or
+ * -1 when fail-nth could not be read back.
+ */
+static int disarm_and_report(int err)
 {
 	char buf[16] = "";
 	ssize_t n;
@@ -54,17 +58,15 @@ static int disarm(void)
 	if (pwrite(nth_fd, "0", 1, 0) != 1 || n <= 0)
 		return -1;
 	close(nth_fd);
-	return atoi(buf) == 0;
-}
-
-static void report(int injected, int err)
-{
-	printf("%s %s", injected ? "INJECTED" : "CLEAN", err ? strerrorname_np(err) : "OK");
+	/* The count ran down to zero: the fault fired. */
+	printf("%s %s", atoi(buf) == 0 ? "INJECTED" : "CLEAN",
+	       err ? strerrorname_np(err) : "OK");
+	return 0;
 }
 
 static int do_write(unsigned int n, const char *path, const char *data)
 {
-	int fd = open(path, O_WRONLY), err = 0, injected;
+	int fd = open(path, O_WRONLY), err = 0;
 	size_t len = strlen(data);
 	char *buf = malloc(len + 1), *out = buf;
 
@@ -85,10 +87,8 @@ static int do_write(unsigned int n, const char *path, const char *data)
 		return 2;
 	if (write(fd, buf, out - buf) < 0)
 		err = errno;
-	injected = disarm();
-	if (injected < 0)
+	if (disarm_and_report(err))
 		return 2;
-	report(injected, err);
 	printf("\n");
 	close(fd);
 	return 0;
@@ -96,7 +96,7 @@ static int do_write(unsigned int n, const char *path, const char *data)
 
 static int do_open_device(unsigned int n, const char *uuid)
 {
-	int groupfd, device, err = 0, injected;
+	int groupfd, device, err = 0;
 	char group[64];
 
 	groupfd = vfio_open_mdev_group(uuid, group, sizeof(group));
@@ -107,10 +107,8 @@ static int do_open_device(unsigned int n, const char *uuid)
 	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (device < 0)
 		err = errno;
-	injected = disarm();
-	if (injected < 0)
+	if (disarm_and_report(err))
 		return 2;
-	report(injected, err);
 	printf("\n");
 	if (device >= 0)
 		close(device);
@@ -147,7 +145,7 @@ static int do_set_irqs(unsigned int n, const char *uuid)
 	};
 	int trigger = eventfd(0, EFD_CLOEXEC), unmask = eventfd(0, EFD_CLOEXEC);
 	char group[64];
-	int device, err, injected;
+	int device, err;
 
 	device = vfio_open_mdev(uuid, group, sizeof(group));
 	if (device < 0 || trigger < 0 || unmask < 0)
@@ -155,10 +153,8 @@ static int do_set_irqs(unsigned int n, const char *uuid)
 	if (arm(n))
 		return 2;
 	err = intx_enable(device, trigger, unmask);
-	injected = disarm();
-	if (injected < 0)
+	if (disarm_and_report(err))
 		return 2;
-	report(injected, err);
 	err = intx_enable(device, trigger, unmask);
 	if (!err && ioctl(device, VFIO_DEVICE_SET_IRQS, &off))
 		err = errno;
