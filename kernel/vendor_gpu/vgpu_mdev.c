@@ -397,8 +397,9 @@ static __always_inline int vgpu_emul_read_one(struct vgpu_instance *inst,
 }
 
 /*
- * Emulated register spaces (config space, BAR2) through read/write: split
- * into the naturally aligned 1, 2 and 4-byte accesses a CPU would make.
+ * Emulated register spaces (config space, BAR2) through read/write, the
+ * range already checked by vgpu_rw(): split into the naturally aligned 1,
+ * 2 and 4-byte accesses a CPU would make.
  * Each access sees its register whole, as on a bus; a longer read is not
  * a snapshot of several registers (the device never promised one).
  */
@@ -407,11 +408,8 @@ static __vgpu_hot ssize_t vgpu_emul_read(struct vgpu_instance *inst,
 					 size_t count, loff_t pos)
 {
 	bool cfg = index == VFIO_PCI_CONFIG_REGION_INDEX;
-	u32 size = cfg ? VGPU_CFG_SIZE : VGPU_MMIO_SIZE;
 	size_t done = 0;
 
-	if (pos >= size || count > size - pos)
-		return -EINVAL;
 	while (done < count) {
 		u32 len = vgpu_access_chunk(pos + done, count - done);
 		u32 val;
@@ -433,12 +431,9 @@ static __vgpu_hot ssize_t vgpu_emul_write(struct vgpu_instance *inst,
 					  loff_t pos)
 {
 	bool cfg = index == VFIO_PCI_CONFIG_REGION_INDEX;
-	u32 size = cfg ? VGPU_CFG_SIZE : VGPU_MMIO_SIZE;
 	size_t done = 0;
 	int ret = 0;
 
-	if (pos >= size || count > size - pos)
-		return -EINVAL;
 	mutex_lock(&inst->lock);
 	while (done < count) {
 		u32 len = vgpu_access_chunk(pos + done, count - done);
@@ -472,10 +467,15 @@ static __vgpu_hot ssize_t vgpu_rw(struct mdev_device *mdev,
 	unsigned int index = *ppos >> VGPU_REGION_SHIFT;
 	loff_t pos = *ppos & VGPU_REGION_MASK;
 	ssize_t ret;
+	u32 size;
 
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 	case VFIO_PCI_BAR2_REGION_INDEX:
+		size = index == VFIO_PCI_CONFIG_REGION_INDEX ? VGPU_CFG_SIZE :
+							       VGPU_MMIO_SIZE;
+		if (pos >= size || count > size - pos)
+			return -EINVAL;
 		ret = write ? vgpu_emul_write(inst, index, buf, count, pos) :
 			      vgpu_emul_read(inst, index, buf, count, pos);
 		break;
