@@ -20,27 +20,27 @@
  * @image: the image
  * @size: its size in bytes
  *
- * The IEEE 802.3 CRC-32 (reflected, polynomial 0xedb88320, initial value
- * and final XOR all ones; what zlib's crc32() computes) over the whole
- * image, with the four bytes of the CRC field taken as zero so that the
- * CRC can sit inside the data it covers.  Bit by bit: images are a few
- * KiB, read once per probe, and a table would be 1 KiB of static data.
+ * The IEEE 802.3 CRC-32 (what zlib's crc32() computes, and the kernel's
+ * crc32_le() with the initial value and final XOR all ones) over the
+ * whole image, with the four bytes of the CRC field taken as zero so that
+ * the CRC can sit inside the data it covers: the bytes before the field,
+ * four zero bytes in its place, then the bytes after it.  crc32_le() is
+ * the kernel's in a kernel build and zlib's, through the pure
+ * environment, in userspace builds.
  *
  * Return: the CRC.
  */
 u32 vgpu_fw_crc32(const u8 *image, size_t size)
 {
+	static const u8 zero[4];
+	const size_t field = VGPU_FW_HDR_CRC, after = VGPU_FW_HDR_CRC + 4;
 	u32 crc = ~0U;
-	size_t i;
-	int bit;
 
-	for (i = 0; i < size; i++) {
-		bool in_field = i >= VGPU_FW_HDR_CRC && i < VGPU_FW_HDR_CRC + 4;
-
-		crc ^= in_field ? 0 : image[i];
-		for (bit = 0; bit < 8; bit++)
-			crc = crc >> 1 ^ (crc & 1 ? 0xedb88320U : 0);
-	}
+	crc = crc32_le(crc, image, size < field ? size : field);
+	if (size > field)
+		crc = crc32_le(crc, zero, (size < after ? size : after) - field);
+	if (size > after)
+		crc = crc32_le(crc, image + after, size - after);
 	return ~crc;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fw_crc32);

@@ -8,7 +8,8 @@
 #
 #   run-fuzz.sh [SECONDS]
 #
-# Packages: clang-14 and libclang-rt-14-dev (tests/lab/setup-deps.sh).
+# Packages: clang-14, libclang-rt-14-dev and zlib1g-dev (the pure
+# environment's crc32_le() is zlib's; tests/lab/setup-deps.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -48,7 +49,7 @@ for target in "${!sources[@]}"; do
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$repo/tests/fuzz/include" -I"$repo/kernel/include" \
 		"${incs[@]}" -o "$bin" "$repo/tests/fuzz/$target.c" "${files[@]}" \
-		${flags[$target]:-} >"$out/$target.build.log" 2>&1; then
+		${flags[$target]:-} -lz >"$out/$target.build.log" 2>&1; then
 		echo "VSLICE-RESULT: FAIL $name: build failed, see $out/$target.build.log"
 		continue
 	fi
