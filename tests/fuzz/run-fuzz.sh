@@ -5,6 +5,7 @@
 # same pure-logic sources the kernel modules use, run it for a bounded
 # time (VSLICE_FUZZ_SECONDS, default 30) with ASan and UBSan, and print
 # one result line per target.  Crashes are kept under build/fuzz/.
+# Then firmware/check-mkfw.sh: one result line per mkfw case.
 #
 #   run-fuzz.sh [SECONDS]
 #
@@ -64,3 +65,7 @@ for target in "${!sources[@]}"; do
 		echo "VSLICE-RESULT: FAIL $name: crash, see $out/$target.log and $out/$target.crashes/"
 	fi
 done
+
+# mkfw judges tables with the parser fuzzed above: what it must build and
+# what it must refuse (the slice-size limit, the retired keys).
+bash "$repo/firmware/check-mkfw.sh" "$out/mkfw" || true
