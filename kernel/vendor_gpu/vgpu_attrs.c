@@ -11,8 +11,9 @@
  *                            nothing checks it before an open, a create
  *                            or a remove
  *   max_resolution           "<w>x<h>", at most the type's; only while
- *                            the device is not open (a guest driver
- *                            reads it once, at probe)
+ *                            the device is not open (a guest reads the
+ *                            limit through DISPI GETCAPS when its
+ *                            driver or firmware starts, and keeps it)
  *
  * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
  *   placement                "mixed" or "homogeneous"
@@ -129,7 +130,7 @@ static ssize_t max_resolution_store(struct device *dev,
 	}
 	mutex_lock(&inst->lock);
 	if (inst->open) {
-		dev_info(dev, "max_resolution: the device is open; its guest driver has already read the limit\n");
+		dev_info(dev, "max_resolution: the device is open; its guest may have read the limit (DISPI GETCAPS) already\n");
 		ret = -EBUSY;
 	} else {
 		write_seqcount_begin(&inst->emul_seq);
