@@ -2,9 +2,10 @@
 /*
  * KUnit suite for the type table image parser.
  *
- * Images are built in memory from a description and sealed with the
- * kernel's own CRC-32 (crc32_le), not the parser's, so a parser whose CRC
- * is not the IEEE one fails here.  Each corruption case changes one thing
+ * Images are built in memory from a description and sealed with
+ * crc32_le() over the whole image with the CRC field zeroed, not with the
+ * parser's piecewise computation, so a parser that covers the wrong bytes
+ * or is not the IEEE CRC fails here.  Each corruption case changes one thing
  * in a valid image and checks the errno, the name of the failed check at
  * the start of the reason, and that the output table was not touched.
  */

@@ -43,7 +43,6 @@ void vgpu_builtin_table(struct vgpu_fw_table *table,
 	table->gpu = *gpu;
 	for (i = 0; i < ARRAY_SIZE(vgpu_builtin_types); i++) {
 		struct vgpu_fw_type *t = &table->types[table->nr_types];
-
 		u32 mib = vgpu_builtin_types[i].vram_mib;
 
 		if (mib > gpu->vram_mib || mib > VGPU_FW_MAX_SLICE_MIB ||

@@ -68,6 +68,26 @@ fi
 expect truncated-fallback "built-in (vslice/gpu-1234-1111-128m.fw refused)" \
 	"$(cat "$PCI/$GPU1/vslice/type_table")"
 check unload-truncated unload_stack
+# A format 1.0 image (minor version 0, the CRC made right again: gzip's
+# trailer holds the IEEE CRC-32 of its input, here with the CRC field
+# zeroed) still applies; its heads, weight and fps_cap (the 1.1 filler,
+# all non-zero) are ignored, and the log names them.
+cp /tmp/good.fw /tmp/v10.fw
+printf '\000' | dd of=/tmp/v10.fw bs=1 seek=6 conv=notrunc 2>/dev/null
+printf '\000\000\000\000' | dd of=/tmp/v10.fw bs=1 seek=20 conv=notrunc 2>/dev/null
+gzip -c /tmp/v10.fw | tail -c 8 | head -c 4 |
+	dd of=/tmp/v10.fw bs=1 seek=20 conv=notrunc 2>/dev/null
+cp /tmp/v10.fw "$FW1"
+mark
+check load-format-1-0 load_stack
+if logged "type table vslice/gpu-1234-1111-128m.fw is format 1.0: ignoring heads, weight, fps_cap (retired in format 1.1"; then
+	pass format-1-0-retired-fields-logged
+else
+	fail format-1-0-retired-fields-logged "no 'is format 1.0: ignoring' log line"
+fi
+expect format-1-0-applied "firmware vslice/gpu-1234-1111-128m.fw" \
+	"$(sed 's/ revision.*//' "$PCI/$GPU1/vslice/type_table")"
+check unload-format-1-0 unload_stack
 cp /tmp/good.fw "$FW1"
 check load-restored load_stack
 expect restored-from-firmware "firmware vslice/gpu-1234-1111-128m.fw" \
