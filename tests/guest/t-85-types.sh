@@ -110,7 +110,10 @@ while [ $step -lt 40 ]; do
 	else
 		want=$(placement-check "$GPU1" 128 "vslice-$t")
 		r=$(sysfs-write "$(type_dir "$GPU1" "$t")/create" "$(new_uuid)")
-		if [ "$want" -gt 0 ] && [ "$r" != OK ]; then
+		case "$want" in
+		'' | *[!0-9]*) bad="$bad step$step:placement-check-said-'$want'" ;;
+		esac
+		if [ "$want" -gt 0 ] 2>/dev/null && [ "$r" != OK ]; then
 			bad="$bad step$step:create-$t:$r"
 		elif [ "$want" = 0 ] && [ "$r" != ENOSPC ]; then
 			bad="$bad step$step:create-$t-want-ENOSPC:$r"
