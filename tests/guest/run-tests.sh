@@ -47,9 +47,6 @@ run_suite() {
 			why="exited ${rc:-?}"
 		fi
 		echo "VSLICE-RESULT: FAIL $1/exit-status: ${2##*/} $why before its end; its remaining checks did not run"
-	elif ! grep -q "^VSLICE-RESULT: [A-Z]* $1/" "$out"; then
-		echo "VSLICE-RESULT: FAIL $1/exit-status: ${2##*/} printed no result"
-		rc=no-results
 	else
 		echo "VSLICE-RESULT: PASS $1/exit-status"
 	fi
