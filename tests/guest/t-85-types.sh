@@ -10,9 +10,12 @@ FW=/lib/firmware/vslice
 FW1=$FW/gpu-1234-1111-128m.fw
 
 # key=value from a type's description ("framebuffer=32M, weight=100, ...").
+# Says so when KEY is missing: a missing KEY and an unreadable attribute
+# must not compare equal.
 desc() {
-	tr ',' '\n' <"$(type_dir "$1" "$2")/description" |
-		sed -n "s/^ *$3=//p" | sed 's/M$//'
+	_v=$(tr ',' '\n' <"$(type_dir "$1" "$2")/description" |
+		sed -n "s/^ *$3=//p" | sed 's/M$//')
+	echo "${_v:-<no $3 in the description>}"
 }
 
 # exact GPU VRAM_MIB: every type's available_instances equals the count
@@ -150,7 +153,7 @@ check load-attrs load_stack
 u=$(new_uuid)
 check attrs-create create "$GPU0" s32 "$u"
 A=$MDEVS/$u/vslice
-expect owner-default "" "$(cat "$A/owner")"
+expect owner-default "" "$(get "$A/owner")"
 expect weight-default "$(desc "$GPU0" s32 weight)" "$(cat "$A/weight")"
 expect fps-default "$(desc "$GPU0" s32 frl_config)" "$(cat "$A/fps_cap")"
 expect resolution-default "$(desc "$GPU0" s32 max_resolution)" "$(cat "$A/max_resolution")"
