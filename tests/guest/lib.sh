@@ -102,6 +102,10 @@ client() {
 # (a missing parent is no proof that PATH went away).
 gone() { [ -d "${1%/*}" ] && ! [ -e "$1" ]; }
 
+# get PATH: the contents of PATH, or a text no expected value matches
+# when it cannot be read (an empty read must not pass for "").
+get() { cat "$1" 2>/dev/null || echo "<cannot read $1>"; }
+
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
 type_dir() { echo "$PCI/$1/mdev_supported_types/vslice-$2"; }

@@ -13,6 +13,8 @@
 # <suite>/exit-status for that.  The host also compares each suite's
 # number of result lines with tests/expected-counts.txt
 # (tests/lab/lab-stage.sh).  Exits with the number of suites that failed.
+# A suite's stdout is read to its end through a pipe: a background job
+# a suite leaves running must not hold it (redirect the job's output).
 #
 # vslice.suites=NAME[,NAME...] on the kernel command line runs only the
 # suites so named (t-70-device, kunit, ...): for iterating on one suite
@@ -47,9 +49,6 @@ run_suite() {
 			why="exited ${rc:-?}"
 		fi
 		echo "VSLICE-RESULT: FAIL $1/exit-status: ${2##*/} $why before its end; its remaining checks did not run"
-	elif ! grep -q "^VSLICE-RESULT: [A-Z]* $1/" "$out"; then
-		echo "VSLICE-RESULT: FAIL $1/exit-status: ${2##*/} printed no result"
-		rc=no-results
 	else
 		echo "VSLICE-RESULT: PASS $1/exit-status"
 	fi

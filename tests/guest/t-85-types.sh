@@ -10,9 +10,12 @@ FW=/lib/firmware/vslice
 FW1=$FW/gpu-1234-1111-128m.fw
 
 # key=value from a type's description ("framebuffer=32M, max_instance=8, ...").
+# Says so when KEY is missing: a missing KEY and an unreadable attribute
+# must not compare equal.
 desc() {
-	tr ',' '\n' <"$(type_dir "$1" "$2")/description" |
-		sed -n "s/^ *$3=//p" | sed 's/M$//'
+	_v=$(tr ',' '\n' <"$(type_dir "$1" "$2")/description" |
+		sed -n "s/^ *$3=//p" | sed 's/M$//')
+	echo "${_v:-<no $3 in the description>}"
 }
 
 # exact GPU VRAM_MIB: every type's available_instances equals the count
@@ -175,7 +178,7 @@ check load-attrs load_stack
 u=$(new_uuid)
 check attrs-create create "$GPU0" s32 "$u"
 A=$MDEVS/$u/vslice
-expect owner-default "" "$(cat "$A/owner")"
+expect owner-default "" "$(get "$A/owner")"
 # weight and fps_cap are gone: nothing in the vGPU acted on them.
 for f in weight fps_cap; do
 	if [ -d "$A" ] && [ ! -e "$A/$f" ]; then pass "$f-removed"; else
