@@ -237,10 +237,10 @@ static int type_limits(struct ctx *c, bool need_parent, struct vs_limits *lim,
 }
 
 /*
- * An attribute vslice removed (vslice/weight, vslice/fps_cap) in a
- * definition that predates the removal.  Starting such a device would
- * fail at mdevctl's write with a bare ENOENT, so define and start refuse
- * it by name and say how to drop it; mdevctl's index counts the
+ * An attribute vslice removed (vslice/weight, vslice/fps_cap), in a new
+ * definition or in one that predates the removal.  Starting such a device
+ * would fail at mdevctl's write with a bare ENOENT, so define and start
+ * refuse it by name and say how to drop it; mdevctl's index counts the
  * attributes from 0, and each earlier removed one is deleted first.
  * modify and live modify only warn: they are how the admin deletes the
  * attributes one at a time, and a definition left with one more of them
@@ -251,9 +251,14 @@ static void removed_attr(struct ctx *c, const struct vs_kv *kv, size_t index,
 {
 	struct vs_msgs *to = refuse ? &c->problems : &c->warnings;
 
-	vs_msg(to, "%.*s is no longer a vslice attribute (no part of the vGPU ever acted on it)%s; delete it from the definition: mdevctl modify -u %s --delattr --index=%zu",
-	       (int)kv->name_len, kv->name, refuse ? "" : " and a start will refuse it",
-	       c->a->uuid, index);
+	/* A new definition is not stored yet: there is nothing to modify. */
+	if (is(c->a->action, "define"))
+		vs_msg(to, "%.*s is no longer a vslice attribute (no part of the vGPU ever acted on it); leave it out",
+		       (int)kv->name_len, kv->name);
+	else
+		vs_msg(to, "%.*s is no longer a vslice attribute (no part of the vGPU ever acted on it)%s; delete it from the definition: mdevctl modify -u %s --delattr --index=%zu",
+		       (int)kv->name_len, kv->name, refuse ? "" : " and a start will refuse it",
+		       c->a->uuid, index);
 }
 
 /*
