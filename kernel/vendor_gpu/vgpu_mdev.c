@@ -652,7 +652,7 @@ static long vgpu_ioctl_get_region_info(struct vgpu_instance *inst,
 	if (info.index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
 
-	/* Regions that do not exist (yet) answer with size 0. */
+	/* Regions this device does not have answer with size 0. */
 	info.flags = 0;
 	info.size = 0;
 	info.cap_offset = 0;
