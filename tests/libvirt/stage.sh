@@ -145,7 +145,7 @@ boot() {
 # flow_checks N: what the flow of boot N said it did against what arrived.
 flow_checks() {
 	local n=$1 text=$logs/boot-$1.console.txt res=$logs/boot-$1.results.txt
-	local flow done_rc phase results failures got_results got_failures s c missing=''
+	local flow done_rc phase results failures got_results got_failures s c missing='' what
 	flow=$(grep -a '^VSLICE-FLOW ' "$text" | tail -n 1 || true)
 	done_rc=$(sed -n 's/^VSLICE-DONE rc=\([0-9]*\)$/\1/p' "$text" | tail -n 1)
 	phase=$(sed -n 's/.* phase=\([0-9]*\).*/\1/p' <<<"$flow")
@@ -166,10 +166,12 @@ flow_checks() {
 		result FAIL "boot-$n/phase" "boot $n ran the flow's phase '${phase:-none}'"
 	fi
 	if ((n == 1)); then
+		what='no result of'
 		for s in $steps_1; do
 			grep -Eq "^VSLICE-RESULT: (PASS|FAIL|SKIP) libvirt/$s/" "$res" || missing+=" $s/"
 		done
 	else
+		what='no PASS or FAIL of'
 		for c in $checks_2; do
 			grep -Eq "^VSLICE-RESULT: (PASS|FAIL) libvirt/$c(:|$)" "$res" || missing+=" $c"
 		done
@@ -177,7 +179,7 @@ flow_checks() {
 	if [[ -z $missing ]]; then
 		result PASS "boot-$n/steps"
 	else
-		result FAIL "boot-$n/steps" "no result of:$missing"
+		result FAIL "boot-$n/steps" "$what:$missing"
 	fi
 }
 
