@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vslice mediated device core: parent registration, and creation and
- * removal of mdevs.
+ * vslice mediated device core: parent registration, and creation,
+ * removal and release of mdevs (their sysfs attributes are mdev_sysfs.c's).
  *
  * The bus ("mdev"), the class ("mdev_bus") and the sysfs layout are the
  * upstream ABI, so this module and the in-tree mdev.ko cannot be loaded
@@ -26,6 +26,8 @@
  */
 static DEFINE_MUTEX(mdev_list_lock);
 static LIST_HEAD(mdev_list);
+/* Woken whenever a create ends; see mdev_device_remove(). */
+static DECLARE_WAIT_QUEUE_HEAD(mdev_create_wq);
 
 struct mdev_parent_entry {
 	struct list_head next;
@@ -189,7 +191,9 @@ static void mdev_unlist(struct mdev_device *mdev)
 {
 	mutex_lock(&mdev_list_lock);
 	list_del(&mdev->next);
+	mdev->creating = false;
 	mutex_unlock(&mdev_list_lock);
+	wake_up_all(&mdev_create_wq);
 }
 
 /*
@@ -286,6 +290,31 @@ static int mdev_bind_driver(struct mdev_device *mdev)
 	return ret;
 }
 
+/*
+ * The last reference to an mdev went: it is off mdev_list already (its
+ * removal, or the failed create, took it off), so only the memory that
+ * mdev_device_create() allocated and the type reference it took remain.
+ */
+static void mdev_device_release(struct device *dev)
+{
+	struct mdev_device *mdev = to_mdev_device(dev);
+
+	kobject_put(&mdev->type->kobj);
+	kfree(mdev);
+	mdev_object_put();
+}
+
+/*
+ * No name: a named type puts DEVTYPE= in every uevent of the device, and
+ * libvirt's udev backend ignores devices with a DEVTYPE it does not know
+ * (virsh then shows a running vGPU as inactive).  The in-tree mdev core
+ * sends none either.
+ */
+static const struct device_type mdev_device_type = {
+	.groups = mdev_device_groups,
+	.release = mdev_device_release,
+};
+
 /**
  * mdev_device_create() - create an mdev of a type
  * @type: the type
@@ -323,6 +352,7 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 		goto out_up;
 	}
 	memcpy(mdev->uuid, uuid, sizeof(mdev->uuid));
+	mdev->creating = true;
 	list_add(&mdev->next, &mdev_list);
 	mutex_unlock(&mdev_list_lock);
 	mdev_object_get();
@@ -362,7 +392,9 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 
 	mutex_lock(&mdev_list_lock);
 	mdev->active = true;
+	mdev->creating = false;
 	mutex_unlock(&mdev_list_lock);
+	wake_up_all(&mdev_create_wq);
 	up_read(&parent->unreg_sem);
 	return 0;
 
@@ -379,18 +411,42 @@ out_up:
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_device_create);
 
+static bool mdev_listed(struct mdev_device *mdev)
+{
+	struct mdev_device *tmp;
+
+	lockdep_assert_held(&mdev_list_lock);
+	list_for_each_entry(tmp, &mdev_list, next)
+		if (tmp == mdev)
+			return true;
+	return false;
+}
+
+static bool mdev_create_ended(struct mdev_device *mdev)
+{
+	bool ended;
+
+	mutex_lock(&mdev_list_lock);
+	ended = !mdev->creating;
+	mutex_unlock(&mdev_list_lock);
+	return ended;
+}
+
 /**
  * mdev_device_remove() - remove an mdev
  * @mdev: the device
  *
- * Return: 0; -EAGAIN when the device is being created or removed already;
- * -ENODEV when its parent is being unregistered (which removes it).
+ * Its remove file exists from device_add() on, before the create is
+ * complete: a remove that comes then waits for the create to end, and
+ * removes the device if the create succeeded.
+ *
+ * Return: 0; -EAGAIN when the device is being removed already; -ENODEV
+ * when it is gone (its create failed) or its parent is being unregistered
+ * (which removes it).
  */
 int mdev_device_remove(struct mdev_device *mdev)
 {
 	struct mdev_parent *parent;
-	struct mdev_device *tmp;
-	bool listed = false;
 
 	/*
 	 * A racing parent unregistration may have freed @mdev already: only
@@ -398,22 +454,27 @@ int mdev_device_remove(struct mdev_device *mdev)
 	 * taken here keeps it, its type and its parent alive until the end.
 	 */
 	mutex_lock(&mdev_list_lock);
-	list_for_each_entry(tmp, &mdev_list, next) {
-		if (tmp == mdev) {
-			listed = true;
-			break;
-		}
-	}
-	if (!listed) {
+	if (!mdev_listed(mdev)) {
 		mutex_unlock(&mdev_list_lock);
 		return -ENODEV;
 	}
+	get_device(&mdev->dev);
+	if (mdev->creating) {
+		mutex_unlock(&mdev_list_lock);
+		wait_event(mdev_create_wq, mdev_create_ended(mdev));
+		mutex_lock(&mdev_list_lock);
+		if (!mdev_listed(mdev)) {
+			mutex_unlock(&mdev_list_lock);
+			put_device(&mdev->dev);
+			return -ENODEV;
+		}
+	}
 	if (!mdev->active) {
 		mutex_unlock(&mdev_list_lock);
+		put_device(&mdev->dev);
 		return -EAGAIN;
 	}
 	mdev->active = false;
-	get_device(&mdev->dev);
 	mutex_unlock(&mdev_list_lock);
 
 	parent = mdev_parent_of(mdev);
