@@ -78,7 +78,8 @@ checks_2='host/gpus-registered host/libvirtd reboot/new-boot reboot/mdev-autosta
 	reboot/max-resolution-kept'
 
 # The kernel logs to scan for bad_kmsg: "FILE" (all of it) or "FILE int3"
-# (a dropped boot's: up to the int3 oops that dropped it).
+# (a dropped boot's: up to the int3 oops that dropped it; one that died
+# of anything else is not the known artifact and fails).
 klogs=()
 
 # dropped N WHY KLOG [FILE...]: a boot attempt that is run again.  Its
@@ -94,6 +95,7 @@ dropped() {
 	mv "$klog" "$pre.kernel.log"
 	for f in "$@"; do
 		base=${f##*/}
+		base=${base%.first-boot}
 		[[ -f $f ]] && mv "$f" "$pre.${base#boot-"$n".}"
 	done
 	klogs+=("$pre.kernel.log int3")
@@ -123,7 +125,8 @@ boot() {
 			>/dev/null 2>"$logs/boot-$n.run-vm.log" || true
 		note "boot $n: $((SECONDS - t)) s"
 		if [[ -f $klog.first-boot ]]; then
-			dropped "$n" "the kernel died before /init started (run-vm.sh)" "$klog.first-boot"
+			dropped "$n" "the kernel died before /init started (run-vm.sh)" "$klog.first-boot" \
+				"$console.first-boot"
 		fi
 		tr -d '\r' <"$console" >"$logs/boot-$n.console.txt"
 		if ((attempt == 2)) || grep -q '^VSLICE-DONE rc=' "$logs/boot-$n.console.txt" ||
@@ -208,7 +211,10 @@ bad='' where=''
 for k in "${klogs[@]}"; do
 	f=${k% int3}
 	[[ -f $f ]] || continue
-	if [[ $k == *" int3" ]]; then
+	if [[ $k == *" int3" ]] && ! grep -aq 'Oops: int3' "$f"; then
+		b=$(tr -d '\r' <"$f" | grep -a -m 1 -E "$bad_kmsg" || tr -d '\r' <"$f" | tail -n 1)
+		b="the dropped boot died of something other than an int3 oops: ${b:-an empty kernel log}"
+	elif [[ $k == *" int3" ]]; then
 		b=$(tr -d '\r' <"$f" | sed '/Oops: int3/,$d' | grep -a -m 1 -E "$bad_kmsg" || true)
 	else
 		b=$(tr -d '\r' <"$f" | grep -a -m 1 -E "$bad_kmsg" || true)
