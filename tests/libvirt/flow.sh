@@ -15,14 +15,23 @@
 #   nodedev/   2. a persistent mdev through nodedev-define/-start/-autostart
 #   errors/    7. refused definitions and a domain whose mdev is missing
 #   domain/    3. domain vslice-a with that mdev: the guest's bochs-drm binds
+#                 and it draws
 #   assign/    4. vslicectl assign puts a second mdev into domain vslice-b
-#   unplug/    5. virsh detach-device from the running vslice-b
+#   unplug/    5. virsh detach-device from the running vslice-a, and
+#                 attach-device: the guest draws again
+#   tenant/    8. vslice-a is gone; domain vslice-next starts with its mdev
+#                 and finds nothing of vslice-a's drawings in its BAR0
 # then it records what the second boot checks and reboots the machine.
 # Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
 #                 vslice-a starts again with it (QEMU realizes and opens
 #                 it; the guest is not waited for again)
-# and it powers off.  Each boot ends with "VSLICE-DONE rc=<failures>".
+# and it powers off.  Each boot ends with
+#
+#   VSLICE-FLOW phase=<1|2> results=<lines printed> failures=<FAIL lines>
+#   VSLICE-DONE rc=<failures>
+#
+# which tests/libvirt/stage.sh holds against what reached it.
 set -u
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -36,7 +45,12 @@ MDEVS=/sys/bus/mdev/devices
 ETC=/etc/mdevctl.d
 # Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes.
 GUEST_SECS=420
-failures=0
+# The persistent vGPU's vslice/max_resolution: below its type's 1920x1200,
+# so that a device with the type's default shows it was not applied.
+U1_RES=1280x1024
+# What vslice-a drew on it: SEED:BYTES[,SEED:BYTES] (fb-draw's report).
+DRAWN=
+failures=0 results=0
 T=$STATE/tmp
 mkdir -p "$T"
 
@@ -46,6 +60,7 @@ result() {
 	local why=${3:-}
 	why=$(printf '%s' "$why" | tr '\n' ' ' | cut -c1-500)
 	echo "VSLICE-RESULT: $1 libvirt/$2${why:+: $why}"
+	results=$((results + 1))
 }
 pass() { result PASS "$1"; }
 fail() {
@@ -63,7 +78,18 @@ run() {
 	return 0
 }
 ok() { if ((rc == 0)); then pass "$1"; else fail "$1" "exit $rc: $OUT"; fi; }
-refused() { if ((rc != 0)); then pass "$1"; else fail "$1" "succeeded: $OUT"; fi; }
+# refused NAME WHY: the last command ran and refused, saying WHY.  A tool
+# that failed for another reason (it was not found, could not reach
+# libvirtd, crashed) did not refuse anything.
+refused() {
+	if ((rc == 0)); then
+		fail "$1" "succeeded: $OUT"
+	elif ! grep -qF -- "$2" <<<"$OUT"; then
+		fail "$1" "exit $rc without '$2': $OUT"
+	else
+		pass "$1"
+	fi
+}
 has() { # NAME TEXT: the last output contains TEXT
 	if grep -qF -- "$2" <<<"$OUT"; then pass "$1"; else fail "$1" "no '$2' in: $OUT"; fi
 }
@@ -85,7 +111,13 @@ wait_for() { # SECONDS CMD...: until CMD succeeds
 }
 not() { ! "$@"; }
 attr() { cat "$MDEVS/$1/vslice/$2" 2>/dev/null; }
+# set_attr UUID NAME VALUE: write it as an admin would; the shell's
+# message (with the kernel's errno) in $OUT, the status in $rc.
+set_attr() {
+	run bash -c 'printf "%s\n" "$1" >"$2"' set_attr "$3" "$MDEVS/$1/vslice/$2"
+}
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
+mdev_uuids() { find "$MDEVS" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort; }
 # libvirt's node device name of an mdev (libvirt 7.8+: with its parent).
 mdev_nd() { echo "mdev_${1//-/_}_${2//[:.]/_}"; }
 
@@ -100,7 +132,7 @@ nd_types() {
 # The same from sysfs.
 sysfs_types() {
 	local t
-	for t in /sys/bus/pci/devices/$1/mdev_supported_types/*; do
+	for t in "/sys/bus/pci/devices/$1"/mdev_supported_types/*; do
 		echo "${t##*/} $(cat "$t/available_instances") $(cat "$t/device_api")"
 	done | sort
 }
@@ -198,6 +230,20 @@ guest_checks() {
 	else
 		fail "$step/guest-fb" "no /dev/fb0 in $dom; console: $(console_tail "$dom")"
 	fi
+	if l=$(guest_line "$dom" DRAWN 120) && drawn "$l"; then
+		pass "$step/guest-draws"
+		note "$dom: $l"
+	else
+		fail "$step/guest-draws" "no VMGUEST-DRAWN with a seed from $dom; console: $(console_tail "$dom")"
+	fi
+}
+# drawn LINE: add fb-draw's SEED:BYTES in a VMGUEST-(RE)DRAWN line to $DRAWN.
+drawn() {
+	local seed bytes
+	seed=$(field seed "$1")
+	bytes=$(field bytes "$1")
+	[[ $seed =~ ^[0-9a-f]{16}$ && $bytes =~ ^[1-9][0-9]*$ ]] || return 1
+	DRAWN+=${DRAWN:+,}$seed:$bytes
 }
 
 # The domain's QEMU process ("-name guest=NAME,...") and whether its
@@ -219,6 +265,10 @@ qemu_has_sysfsdev() { # DOMAIN UUID
 # The vGPU's VFIO group is open in the domain's QEMU: vslicectl's view.
 open_by() { # UUID DOMAIN
 	vslicectl list "$1" | grep -Eq "^$1 .* open +$2( |\$)"
+}
+# No one has it open: vslicectl answered so (not "it did not say open").
+is_free() { # UUID
+	vslicectl list "$1" | grep -Eq "^$1 +[^ ]+ +[^ ]+ +free( |\$)"
 }
 
 # Why libvirt does not see an mdev: what udev knows and saw, and what
@@ -293,14 +343,14 @@ step_nodedev() {
 	N1=$(mdev_nd "$U1" "$GPU0")
 	local before f
 	before=$(nd_types "$ND0" | awk '$1 == "vslice-s32" { print $2 }')
-	f=$(mdev_xml "$ND0" vslice-s32 "$U1" vslice/weight=250 vslice/owner=lab:libvirt vslice/fps_cap=30)
+	f=$(mdev_xml "$ND0" vslice-s32 "$U1" vslice/owner=lab:libvirt "vslice/max_resolution=$U1_RES")
 	run cat "$f"
 	run virsh nodedev-define "$f"
 	ok nodedev/define
 	has nodedev/define-name "$N1"
 	check nodedev/define-mdevctl-file test -f "$ETC/$GPU0/$U1"
 	run cat "$ETC/$GPU0/$U1"
-	has nodedev/define-attrs-stored '"vslice/weight": "250"'
+	has nodedev/define-attrs-stored "\"vslice/max_resolution\": \"$U1_RES\""
 	has nodedev/define-type-stored '"mdev_type": "vslice-s32"'
 	check nodedev/define-not-created test ! -e "$MDEVS/$U1"
 	run virsh nodedev-list --cap mdev --all
@@ -311,8 +361,7 @@ step_nodedev() {
 	check nodedev/start-created test -d "$MDEVS/$U1"
 	expect nodedev/start-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type")")"
 	expect nodedev/start-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/..")")"
-	expect nodedev/start-attrs "250 lab:libvirt 30" \
-		"$(attr "$U1" weight) $(attr "$U1" owner) $(attr "$U1" fps_cap)"
+	expect nodedev/start-attrs "lab:libvirt $U1_RES" "$(attr "$U1" owner) $(attr "$U1" max_resolution)"
 
 	run virsh nodedev-autostart "$N1"
 	ok nodedev/autostart
@@ -321,7 +370,7 @@ step_nodedev() {
 	nodedev_active nodedev/info-active-persistent-autostart "$U1"
 	run virsh nodedev-dumpxml "$N1"
 	has nodedev/dumpxml-type "<type id='vslice-s32'/>"
-	has nodedev/dumpxml-attr "<attr name='vslice/weight' value='250'/>"
+	has nodedev/dumpxml-attr "<attr name='vslice/max_resolution' value='$U1_RES'/>"
 	has nodedev/dumpxml-iommu-group "<iommuGroup number="
 	# availableInstances follows what exists.
 	expect types/available-after-start "$((before - 1))" \
@@ -350,46 +399,43 @@ step_errors() {
 	u=$(new_uuid)
 	f=$(mdev_xml "$ND0" vslice-s999 "$u")
 	run virsh nodedev-define "$f"
-	refused errors/define-unknown-type-refused
-	has errors/define-unknown-type-message "$GPU0 publishes no type vslice-s999"
+	refused errors/define-unknown-type-refused "$GPU0 publishes no type vslice-s999"
 	check errors/define-unknown-type-not-stored test ! -e "$ETC/$GPU0/$u"
 
+	# A value above the type's limit (vslice-s32: 1920x1200).
 	u=$(new_uuid)
-	f=$(mdev_xml "$ND0" vslice-s32 "$u" vslice/weight=5000)
+	f=$(mdev_xml "$ND0" vslice-s32 "$u" vslice/max_resolution=99999x99999)
 	run virsh nodedev-define "$f"
-	refused errors/define-bad-weight-refused
-	has errors/define-bad-weight-message 'vslice/weight = "5000" is out of range; it takes 1 to 1000'
-	check errors/define-bad-weight-not-stored test ! -e "$ETC/$GPU0/$u"
+	refused errors/define-bad-resolution-refused \
+		'vslice/max_resolution = "99999x99999" is out of range; it takes 640x480 to 1920x1200'
+	check errors/define-bad-resolution-not-stored test ! -e "$ETC/$GPU0/$u"
 
 	u=$(new_uuid)
 	f=$(mdev_xml "$ND0" vslice-s32 "$u" vslice/bogus=1)
 	run virsh nodedev-define "$f"
-	refused errors/define-unknown-attr-refused
-	has errors/define-unknown-attr-message 'attribute "vslice/bogus" is not a vslice attribute'
+	refused errors/define-unknown-attr-refused 'attribute "vslice/bogus" is not a vslice attribute'
 	check errors/define-unknown-attr-not-stored test ! -e "$ETC/$GPU0/$u"
 
 	# A transient one (nodedev-create = mdevctl start) with a bad value.
 	u=$(new_uuid)
 	f=$(mdev_xml "$ND1" vslice-s16 "$u" vslice/max_resolution=9999x9999)
 	run virsh nodedev-create "$f"
-	refused errors/create-bad-resolution-refused
-	has errors/create-bad-resolution-message 'vslice/max_resolution = "9999x9999" is out of range'
+	refused errors/create-bad-resolution-refused 'vslice/max_resolution = "9999x9999" is out of range'
 	check errors/create-bad-resolution-not-created test ! -e "$MDEVS/$u"
 
 	# A domain whose mdev does not exist: libvirt's error, nothing left.
 	local before mdevs dom=vslice-missing
 	before=$(all_available)
-	mdevs=$(ls "$MDEVS" | sort)
+	mdevs=$(mdev_uuids)
 	u=$(new_uuid)
 	f=$(domain_xml "$dom" "$u")
 	run virsh define "$f"
 	ok errors/missing-mdev-domain-defined
 	run virsh start "$dom"
-	refused errors/missing-mdev-start-fails
-	has errors/missing-mdev-start-message "$u"
+	refused errors/missing-mdev-start-fails "mediated device '$u' not found"
 	note "libvirt said: $OUT"
 	check errors/missing-mdev-not-running sh -c "[ \"\$(virsh domstate $dom)\" = 'shut off' ]"
-	expect errors/missing-mdev-no-instance-leak "$mdevs" "$(ls "$MDEVS" | sort)"
+	expect errors/missing-mdev-no-instance-leak "$mdevs" "$(mdev_uuids)"
 	expect errors/missing-mdev-available-unchanged "$before" "$(all_available)"
 	run virsh undefine "$dom"
 }
@@ -423,8 +469,8 @@ step_assign() {
 	run virsh dumpxml --inactive vslice-b
 	expect assign/again-changes-nothing 1 "$(grep -c "<address uuid='$U2'/>" <<<"$OUT")"
 	run vslicectl assign "$U1" vslice-b
-	expect assign/other-domains-vgpu-refused 4 "$rc"
-	has assign/other-domains-vgpu-message "vslice-a"
+	refused assign/other-domains-vgpu-refused "$U1 is assigned to domain vslice-a already"
+	expect assign/other-domains-vgpu-exit 4 "$rc"
 	run vslicectl list "$U2"
 	if grep -Eq "^$U2 +$GPU1 +vslice-s16 +free +vslice-b \(off\)" <<<"$OUT"; then
 		pass assign/vslicectl-list-domain
@@ -442,7 +488,7 @@ step_assign() {
 		check assign/open-by-domain open_by "$U2" vslice-b
 		run virsh destroy vslice-b
 		ok assign/destroy
-		check assign/free-after-destroy wait_for 30 not open_by "$U2" vslice-b
+		check assign/free-after-destroy wait_for 30 is_free "$U2"
 	fi
 }
 
@@ -472,6 +518,11 @@ start_domain_a() { # STEP [--no-guest]
 	else
 		fail "$step/vslicectl-open-by-domain" "$OUT"
 	fi
+	# The limit a guest driver reads at probe time stays while it may
+	# have read it.
+	set_attr "$U1" max_resolution 800x600
+	refused "$step/max-resolution-refused-while-open" "Device or resource busy"
+	expect "$step/max-resolution-kept" "$U1_RES" "$(attr "$U1" max_resolution)"
 	[[ ${2:-} == --no-guest ]] && return 0
 	guest_checks "$step" vslice-a "$U1"
 }
@@ -507,10 +558,70 @@ step_unplug() {
 	fi
 	run virsh dumpxml --inactive vslice-a
 	has unplug/persistent-definition-kept "<address uuid='$U1'/>"
-	# Free means usable: it goes back in, live.
+	# Free means usable: it goes back in, live, and the guest's
+	# bochs-drm drives it again.
 	run virsh attach-device vslice-a "$T/hostdev-a.xml" --live
 	ok unplug/attach-again
 	check unplug/attach-again-open open_by "$U1" vslice-a
+	if l=$(guest_line vslice-a BACK 180); then
+		pass unplug/guest-sees-plug
+		note "vslice-a: $l"
+	else
+		fail unplug/guest-sees-plug "no VMGUEST-BACK; console: $(console_tail vslice-a)"
+		return
+	fi
+	if l=$(guest_line vslice-a REDRAWN 120) && drawn "$l"; then
+		pass unplug/guest-draws-again
+		note "vslice-a: $l"
+	else
+		fail unplug/guest-draws-again "no VMGUEST-REDRAWN with a seed; console: $(console_tail vslice-a)"
+	fi
+}
+
+# --- 8. the next tenant ------------------------------------------------------
+# vslice-a drew patterns of its own random seeds ($DRAWN) on the
+# persistent vGPU, in two opens (before and after the hot-plug), and is
+# gone.  The next domain started with that vGPU reads its whole BAR0
+# before its guest loads bochs-drm (vmguest.find= on its kernel command
+# line, tests/vmguest/init.sh): nothing of vslice-a's may be there, and
+# nothing else either (what vslice-a wrote reads as zero, and the slice
+# was zero when created).
+step_tenant() {
+	local dom=vslice-next f l want
+	if [[ -z $DRAWN ]]; then
+		skip tenant/bar0-read "vslice-a drew nothing to look for"
+		return
+	fi
+	check tenant/vgpu-free wait_for 30 is_free "$U1"
+	f=$(domain_xml "$dom" "$U1")
+	sed -i "s|</cmdline>| vmguest.find=$DRAWN</cmdline>|" "$f"
+	run virsh define "$f"
+	ok tenant/define
+	if ! grep -q "vmguest.find=$DRAWN" "$f"; then
+		fail tenant/define "no <cmdline> in $f to pass vmguest.find= in"
+		return
+	fi
+	rm -f "$SERIAL/$dom.serial"
+	run virsh start "$dom"
+	ok tenant/start
+	if ((rc == 0)); then
+		if l=$(guest_line "$dom" BAR0 "$GUEST_SECS"); then
+			note "$dom: $l"
+			pass tenant/bar0-read
+			# The whole slice, from memory that answers.
+			expect tenant/bar0-whole-slice "bytes=$(attr "$U1" vram_size) live=yes" \
+				"bytes=$(field bytes "$l") live=$(field live "$l")"
+			want=$(tr ',' '\n' <<<"$DRAWN" | sed 's/:.*/:0/' | paste -sd,)
+			expect tenant/no-previous-pattern "$want" "$(field found "$l")"
+			expect tenant/bar0-all-zero "nonzero=0" \
+				"nonzero=$(field nonzero "$l") first_nonzero=$(field first_nonzero "$l")"
+		else
+			fail tenant/bar0-read "no VMGUEST-BAR0 from $dom; console: $(console_tail "$dom")"
+		fi
+		run virsh destroy "$dom"
+	fi
+	run virsh undefine "$dom"
+	check tenant/free-after wait_for 30 is_free "$U1"
 }
 
 phase1() {
@@ -529,10 +640,15 @@ phase1() {
 		skip unplug/detach-device "vslice-a's guest did not come up"
 	fi
 	run virsh destroy vslice-a
+	step_tenant
 	kill "$UDEV_MONITOR" 2>/dev/null
-	# A live change that the definition does not have: the second boot
-	# must come back with the definition's value.
-	echo 999 >"$MDEVS/$U1/vslice/weight" 2>/dev/null
+	# Live changes that the definition does not have: the second boot
+	# must come back with the definition's values.
+	set_attr "$U1" owner lab:live
+	ok nodedev/live-owner
+	set_attr "$U1" max_resolution 800x600
+	ok nodedev/live-max-resolution
+	expect nodedev/live-attrs "lab:live 800x600" "$(attr "$U1" owner) $(attr "$U1" max_resolution)"
 	{
 		echo "U1=$U1"
 		echo "U2=$U2"
@@ -551,7 +667,7 @@ phase2() {
 	N1=$(mdev_nd "$U1" "$GPU0")
 	boot_checks
 	check reboot/new-boot test "$(cat /proc/sys/kernel/random/boot_id)" != "$BOOT_ID"
-	if wait_for 60 test -e "$MDEVS/$U1/vslice/weight"; then
+	if wait_for 60 test -e "$MDEVS/$U1/vslice/owner"; then
 		pass reboot/mdev-autostarted
 	else
 		fail reboot/mdev-autostarted "no $MDEVS/$U1 60 s after libvirtd came up; journal: $(journalctl -b -o cat -t mdevctl -t vslice-mdevctl 2>&1 | tail -n 5)"
@@ -560,8 +676,7 @@ phase2() {
 	has reboot/started-through-callout "post start: $U1"
 	expect reboot/mdev-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type" 2>/dev/null)")"
 	expect reboot/mdev-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/.." 2>/dev/null)")"
-	expect reboot/mdev-attrs "250 lab:libvirt 30" \
-		"$(attr "$U1" weight) $(attr "$U1" owner) $(attr "$U1" fps_cap)"
+	expect reboot/mdev-attrs "lab:libvirt $U1_RES" "$(attr "$U1" owner) $(attr "$U1" max_resolution)"
 	check reboot/transient-mdev-gone test ! -e "$MDEVS/$U2"
 	nodedev_active reboot/nodedev-active-persistent-autostart "$U1"
 	run virsh dumpxml --inactive vslice-b
@@ -574,10 +689,11 @@ phase2() {
 	run virsh destroy vslice-a
 }
 
-# A flow that stops early (a bug in this script, set -u) must not leave the
-# machine running until the host's timeout: say so and power off, without
-# VSLICE-DONE (the host then counts the boot as failed and does not boot
-# the second half).
+# A flow that stops early (a bug in this script, set -u, or systemd's
+# RuntimeMaxSec) must not leave the machine running until the host's
+# timeout: say so and power off, without VSLICE-DONE (the host then counts
+# the boot as failed and does not boot the second half).  bash runs no
+# EXIT trap when a signal kills it: SIGTERM becomes an exit.
 finished=0
 stopped_early() {
 	((finished)) && return
@@ -585,6 +701,7 @@ stopped_early() {
 	systemctl --no-block poweroff
 }
 trap 'stopped_early $?' EXIT
+trap 'exit 143' TERM
 
 start=$(uptime_s)
 note "lab host up after ${start}s (kernel $(uname -r))"
@@ -606,6 +723,7 @@ fi
 echo "--- systemd-analyze"
 systemd-analyze 2>&1 | head -n 3
 systemd-analyze blame 2>&1 | head -n 12
+echo "VSLICE-FLOW phase=$phase results=$results failures=$failures"
 echo "VSLICE-DONE rc=$failures"
 finished=1
 sync

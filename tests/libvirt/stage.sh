@@ -11,17 +11,24 @@
 #
 # Prints VSLICE-RESULT lines only: the lab host's (libvirt/<step>/<check>)
 # and its own (libvirt/setup/modules, libvirt/setup/image, libvirt/boot-1,
-# libvirt/boot-2, libvirt/dmesg-clean).  A boot that does not reach
-# "VSLICE-DONE" is one failure.  Logs and the disk image go to
-# build/logs/libvirt/ and build/libvirt/.  Exits 0 whatever the results.
+# libvirt/boot-2, libvirt/boot-N/<check>, libvirt/dmesg-clean).  A boot
+# that does not reach "VSLICE-DONE" is one failure.  Of one that does,
+# boot-N/flow-count holds the flow's own count of results and failures
+# (its VSLICE-FLOW line) against the lines that reached the host, and
+# boot-N/phase and boot-N/steps check that it ran the half it should have,
+# each of its steps, and in the second boot every reboot check.  A boot
+# that was run again is a SKIP line (boot-N/dropped-K) naming why.  Logs
+# and the disk image go to build/logs/libvirt/ and build/libvirt/.  Exits
+# 0 whatever the results.
 #
-# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 900 s).
+# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 1500 s; the flow's
+# service stops itself after 1260).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 logs=$repo/build/logs/libvirt
 img=$repo/build/libvirt
-timeout=${VSLICE_LIBVIRT_TIMEOUT:-900}
+timeout=${VSLICE_LIBVIRT_TIMEOUT:-1500}
 rm -rf "$logs"
 mkdir -p "$logs" "$img"
 
@@ -56,6 +63,45 @@ note "image ready in $((SECONDS - t)) s ($(grep -Eo 'cached|built [^ ]+ in [0-9]
 bad_kmsg='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|INFO: task .* blocked'
 bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPUs'
 
+# What each boot of tests/libvirt/flow.sh must report: a result of every
+# step of the first half (a step skipped after an earlier failure says
+# so), and a PASS or a FAIL of every check of the second.  A flow that
+# stops before a step, or a second boot that ran the first half again,
+# leaves some out.
+steps_1='host types nodedev errors domain assign unplug tenant'
+checks_2='host/gpus-registered host/libvirtd reboot/new-boot reboot/mdev-autostarted
+	reboot/started-through-callout reboot/mdev-type reboot/mdev-parent
+	reboot/mdev-attrs reboot/transient-mdev-gone
+	reboot/nodedev-active-persistent-autostart reboot/assignment-kept
+	reboot/start reboot/live-hostdev reboot/qemu-sysfsdev
+	reboot/vslicectl-open-by-domain reboot/max-resolution-refused-while-open
+	reboot/max-resolution-kept'
+
+# The kernel logs to scan for bad_kmsg: "FILE" (all of it) or "FILE int3"
+# (a dropped boot's: up to the int3 oops that dropped it; one that died
+# of anything else is not the known artifact and fails).
+klogs=()
+
+# dropped N WHY KLOG [FILE...]: a boot attempt that is run again.  Its
+# files are kept as boot-N.dropped-K.* (KLOG as boot-N.dropped-K.kernel.log,
+# boot-N.X as boot-N.dropped-K.X), and its kernel log is scanned like the
+# others up to the int3 oops that made it an emulator artifact.
+dropped_k=0
+dropped() {
+	local n=$1 why=$2 klog=$3 f base pre
+	shift 3
+	dropped_k=$((dropped_k + 1))
+	pre=$logs/boot-$n.dropped-$dropped_k
+	mv "$klog" "$pre.kernel.log"
+	for f in "$@"; do
+		base=${f##*/}
+		base=${base%.first-boot}
+		[[ -f $f ]] && mv "$f" "$pre.${base#boot-"$n".}"
+	done
+	klogs+=("$pre.kernel.log int3")
+	result SKIP "boot-$n/dropped-$dropped_k" "$why; booted once more (logs: $pre.*)"
+}
+
 # boot N: boot the disk; prints the lab host's results.  0 when it reached
 # VSLICE-DONE.
 #
@@ -65,8 +111,9 @@ bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPU
 # taken out, an emulator artifact seen ~20 s into a boot.  The second
 # boot only checks what survives a reboot, so it may always run again;
 # the first changes the disk, so it runs again only if its flow had not
-# started.  The logs of the dropped boot are kept as *.int3-attempt; any
-# other failure, and an int3 oops the second time, counts.
+# started.  Any other failure, and an int3 oops the second time, counts.
+# run-vm.sh itself boots once more a kernel that died before /init (its
+# kernel log kept as *.first-boot): that attempt is reported the same way.
 boot() {
 	local n=$1 console=$logs/boot-$1.console.log klog=$logs/boot-$1.kernel.log t=$SECONDS attempt
 	for attempt in 1 2; do
@@ -77,6 +124,10 @@ boot() {
 			--append "systemd.unit=vslice-libvirt.target systemd.show_status=1 net.ifnames=0" \
 			>/dev/null 2>"$logs/boot-$n.run-vm.log" || true
 		note "boot $n: $((SECONDS - t)) s"
+		if [[ -f $klog.first-boot ]]; then
+			dropped "$n" "the kernel died before /init started (run-vm.sh)" "$klog.first-boot" \
+				"$console.first-boot"
+		fi
 		tr -d '\r' <"$console" >"$logs/boot-$n.console.txt"
 		if ((attempt == 2)) || grep -q '^VSLICE-DONE rc=' "$logs/boot-$n.console.txt" ||
 			! grep -aq 'Oops: int3' "$klog" ||
@@ -84,18 +135,62 @@ boot() {
 			break
 		fi
 		note "boot $n: the kernel took an int3 oops (TCG code-patching artifact); booting once more"
-		for f in "$console" "$klog" "$logs/boot-$n.console.txt" "$logs/boot-$n.run-vm.log"; do
-			mv "$f" "$f.int3-attempt"
-		done
+		# Its results so far are not reported: they are the next attempt's.
+		dropped "$n" "the kernel took an int3 oops (TCG code-patching artifact)" "$klog" \
+			"$console" "$logs/boot-$n.console.txt" "$logs/boot-$n.run-vm.log"
 	done
-	sed -n 's/^.*\(VSLICE-RESULT: \(PASS\|FAIL\|SKIP\) libvirt\/\)/\1/p' "$logs/boot-$n.console.txt"
+	klogs+=("$klog")
+	sed -n 's/^.*\(VSLICE-RESULT: \(PASS\|FAIL\|SKIP\) libvirt\/\)/\1/p' "$logs/boot-$n.console.txt" |
+		tee "$logs/boot-$n.results.txt"
 	grep -q '^VSLICE-DONE rc=' "$logs/boot-$n.console.txt"
+}
+
+# flow_checks N: what the flow of boot N said it did against what arrived.
+flow_checks() {
+	local n=$1 text=$logs/boot-$1.console.txt res=$logs/boot-$1.results.txt
+	local flow done_rc phase results failures got_results got_failures s c missing='' what
+	flow=$(grep -a '^VSLICE-FLOW ' "$text" | tail -n 1 || true)
+	done_rc=$(sed -n 's/^VSLICE-DONE rc=\([0-9]*\)$/\1/p' "$text" | tail -n 1)
+	phase=$(sed -n 's/.* phase=\([0-9]*\).*/\1/p' <<<"$flow")
+	results=$(sed -n 's/.* results=\([0-9]*\).*/\1/p' <<<"$flow")
+	failures=$(sed -n 's/.* failures=\([0-9]*\).*/\1/p' <<<"$flow")
+	got_results=$(grep -c '^VSLICE-RESULT: ' "$res" || true)
+	got_failures=$(grep -c '^VSLICE-RESULT: FAIL ' "$res" || true)
+	if [[ -z $flow || -z $done_rc ]]; then
+		result FAIL "boot-$n/flow-count" "no VSLICE-FLOW line or no number in VSLICE-DONE; see $text"
+	elif [[ $results != "$got_results" || $failures != "$got_failures" || $done_rc != "$failures" ]]; then
+		result FAIL "boot-$n/flow-count" "the flow printed $results results and counted $failures failures (rc=$done_rc); $got_results results and $got_failures FAIL lines reached the host"
+	else
+		result PASS "boot-$n/flow-count"
+	fi
+	if [[ $phase == "$n" ]]; then
+		result PASS "boot-$n/phase"
+	else
+		result FAIL "boot-$n/phase" "boot $n ran the flow's phase '${phase:-none}'"
+	fi
+	if ((n == 1)); then
+		what='no result of'
+		for s in $steps_1; do
+			grep -Eq "^VSLICE-RESULT: (PASS|FAIL|SKIP) libvirt/$s/" "$res" || missing+=" $s/"
+		done
+	else
+		what='no PASS or FAIL of'
+		for c in $checks_2; do
+			grep -Eq "^VSLICE-RESULT: (PASS|FAIL) libvirt/$c(:|$)" "$res" || missing+=" $c"
+		done
+	fi
+	if [[ -z $missing ]]; then
+		result PASS "boot-$n/steps"
+	else
+		result FAIL "boot-$n/steps" "$what:$missing"
+	fi
 }
 
 first_ok=0
 if boot 1; then
 	first_ok=1
 	result PASS boot-1
+	flow_checks 1
 else
 	why=$(grep -m 1 '^run-vm: ' "$logs/boot-1.run-vm.log" 2>/dev/null || true)
 	result FAIL boot-1 "no VSLICE-DONE (${why#run-vm: }); see $logs/boot-1.console.log and boot-1.kernel.log"
@@ -103,6 +198,7 @@ fi
 if ((first_ok)); then
 	if boot 2; then
 		result PASS boot-2
+		flow_checks 2
 	else
 		why=$(grep -m 1 '^run-vm: ' "$logs/boot-2.run-vm.log" 2>/dev/null || true)
 		result FAIL boot-2 "no VSLICE-DONE (${why#run-vm: }); see $logs/boot-2.console.log and boot-2.kernel.log"
@@ -111,9 +207,24 @@ else
 	result SKIP boot-2 "the first boot did not finish, so the reboot checks cannot run"
 fi
 
-bad=$(cat "$logs"/boot-*.kernel.log 2>/dev/null | tr -d '\r' | grep -a -m 1 -E "$bad_kmsg" || true)
+bad='' where=''
+for k in "${klogs[@]}"; do
+	f=${k% int3}
+	[[ -f $f ]] || continue
+	if [[ $k == *" int3" ]] && ! grep -aq 'Oops: int3' "$f"; then
+		b=$(tr -d '\r' <"$f" | grep -a -m 1 -E "$bad_kmsg" || tr -d '\r' <"$f" | tail -n 1)
+		b="the dropped boot died of something other than an int3 oops: ${b:-an empty kernel log}"
+	elif [[ $k == *" int3" ]]; then
+		b=$(tr -d '\r' <"$f" | sed '/Oops: int3/,$d' | grep -a -m 1 -E "$bad_kmsg" || true)
+	else
+		b=$(tr -d '\r' <"$f" | grep -a -m 1 -E "$bad_kmsg" || true)
+	fi
+	if [[ -n $b && -z $bad ]]; then
+		bad=$b where=$f
+	fi
+done
 if [[ -n $bad ]]; then
-	result FAIL dmesg-clean "$(sed -E 's/^\[ *[0-9.]+\] //' <<<"$bad" | cut -c1-160); see $logs/boot-*.kernel.log"
+	result FAIL dmesg-clean "$(sed -E 's/^\[ *[0-9.]+\] //' <<<"$bad" | cut -c1-160); see $where"
 else
 	result PASS dmesg-clean
 fi

@@ -7,13 +7,22 @@
 # the serial console as one "VMGUEST-<WHAT> ..." line:
 #
 #   VMGUEST-UP kernel=<release>
+#   VMGUEST-BAR0 bdf=<b:d.f> bytes=... found=...   only with vmguest.find= (below)
 #   VMGUEST-DEV bdf=<b:d.f> id=<vendor>:<device> subsys=<vendor>:<device> driver=<name>
 #   VMGUEST-FB virtual_size=<x,y> bpp=<n> name=<fb driver>
 #   VMGUEST-DRAWN seed=... bytes=...        (fb-draw)
 #   VMGUEST-GONE bdf=<b:d.f>                the display device was unplugged
+#   VMGUEST-BACK bdf=<b:d.f> driver=<name>  a display device was plugged in
+#                                           again and has a framebuffer
+#   VMGUEST-REDRAWN seed=... bytes=...      fb-draw on that one
 #   VMGUEST-ERROR <what went wrong>         (followed by the kernel log's tail)
 #
-# (each but DRAWN ends with " t=<uptime in s>").
+# (each but DRAWN and REDRAWN ends with " t=<uptime in s>").
+#
+# vmguest.find=SEED:BYTES[,SEED:BYTES...] on the kernel command line
+# (the libvirt flow's next tenant of a vGPU): before bochs-drm is loaded,
+# read the device's whole BAR0 and look for what fb-draw drew in another
+# guest with those seeds ("fb-draw --find"), reported as VMGUEST-BAR0.
 # Then it takes commands, one a line, on the same console:
 #   ping       answers VMGUEST-PONG, with whether the device is still there
 #   dmesg      prints the kernel log, then VMGUEST-DMESG-END
@@ -39,61 +48,127 @@ say "UP kernel=$(uname -r)"
 
 # The display device: a bochs-display as QEMU emulates it, or a vGPU
 # that looks like one.
-dev=
-for d in /sys/bus/pci/devices/*; do
-	if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x1111 ]; then
-		dev=$d
-		break
-	fi
-done
+find_dev() {
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x1111 ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	return 1
+}
 
-if [ -z "$dev" ]; then
-	error "no PCI device 1234:1111"
-elif ! modprobe bochs; then
-	error "modprobe bochs failed"
-else
-	# Probing and the first modeset take a while under nested TCG.
+# The framebuffer of PCI device $1 (bochs-drm's fbdev emulation).
+fb_of() {
+	for f in /sys/class/graphics/fb*; do
+		if [ -e "$f/bits_per_pixel" ] &&
+			[ "$(readlink -f "$f/device")" = "$(readlink -f "$1")" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# wait_fb DEV: until it has a framebuffer, up to 60 s (probing and the
+# first modeset take a while under nested TCG).
+wait_fb() {
 	i=0
-	while [ ! -e /sys/class/graphics/fb0/bits_per_pixel ] && [ $i -lt 60 ]; do
+	while ! fb_of "$1" >/dev/null && [ $i -lt 60 ]; do
 		sleep 1
 		i=$((i + 1))
 	done
-	drv=none
-	[ -e "$dev/driver" ] && drv=$(basename "$(readlink "$dev/driver")")
-	say "DEV bdf=${dev##*/} id=1234:1111" \
-		"subsys=$(cut -c3- "$dev/subsystem_vendor"):$(cut -c3- "$dev/subsystem_device")" \
-		"driver=$drv"
-	fb=/sys/class/graphics/fb0
-	if [ ! -e $fb/bits_per_pixel ]; then
-		error "no /dev/fb0 after ${i}s"
+}
+
+# draw FB: fb-draw on that framebuffer, its report relabelled to $2.
+draw() {
+	# fbcon took the framebuffer over and would draw its cursor into
+	# the pattern: hand the VTs back to the dummy console.
+	for c in /sys/class/vtconsole/vtcon*; do
+		case "$(cat "$c/name")" in
+		*"frame buffer"*) echo 0 >"$c/bind" ;;
+		esac
+	done
+	out=$(fb-draw "/dev/${1##*/}")
+	st=$?
+	echo "$out" | sed "s/^VMGUEST-DRAWN /VMGUEST-$2 /"
+	[ $st = 0 ] || error "fb-draw failed"
+}
+
+# SEED:BYTES SEED:BYTES ...
+find_args=$(sed -n 's/.*vmguest\.find=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+dev=$(find_dev)
+
+if [ -z "$dev" ]; then
+	error "no PCI device 1234:1111"
+else
+	if [ -n "$find_args" ]; then
+		# The BAR is mapped only while memory decoding is on: enabling
+		# the device turns it on, as a driver's probe would.
+		if ! echo 1 >"$dev/enable"; then
+			error "cannot enable ${dev##*/} to read its BAR0"
+		else
+			# shellcheck disable=SC2086 # one argument per drawing
+			if l=$(fb-draw --find "$dev/resource0" $find_args); then
+				say "BAR0 bdf=${dev##*/} $l"
+			else
+				error "reading BAR0 failed: $l"
+			fi
+			echo 0 >"$dev/enable"
+		fi
+	fi
+	if ! modprobe bochs; then
+		error "modprobe bochs failed"
 	else
-		say "FB virtual_size=$(cat $fb/virtual_size) bpp=$(cat $fb/bits_per_pixel)" \
-			"name=$(cat $fb/name)"
-		# fbcon took the framebuffer over and would draw its cursor
-		# into the pattern: hand the VTs back to the dummy console.
-		for c in /sys/class/vtconsole/vtcon*; do
-			case "$(cat "$c/name")" in
-			*"frame buffer"*) echo 0 >"$c/bind" ;;
-			esac
-		done
-		fb-draw /dev/fb0 || error "fb-draw failed"
+		wait_fb "$dev"
+		fb=$(fb_of "$dev")
+		drv=none
+		[ -e "$dev/driver" ] && drv=$(basename "$(readlink "$dev/driver")")
+		say "DEV bdf=${dev##*/} id=1234:1111" \
+			"subsys=$(cut -c3- "$dev/subsystem_vendor"):$(cut -c3- "$dev/subsystem_device")" \
+			"driver=$drv"
+		if [ -z "$fb" ]; then
+			error "no framebuffer of ${dev##*/} after 60s"
+		else
+			say "FB virtual_size=$(cat "$fb/virtual_size") bpp=$(cat "$fb/bits_per_pixel")" \
+				"name=$(cat "$fb/name")"
+			draw "$fb" DRAWN
+		fi
 	fi
 fi
 
-# Report the unplug as soon as the device is gone.
+# Report the unplug as soon as the device is gone, and a display device
+# plugged in again (the flow's hot-plug) once bochs-drm drives it: draw
+# on it too.
 if [ -n "$dev" ]; then
 	(
-		while [ -e "$dev" ]; do
-			sleep 1
+		cur=$dev
+		while :; do
+			while [ -e "$cur" ]; do
+				sleep 1
+			done
+			say "GONE bdf=${cur##*/}"
+			until cur=$(find_dev); do
+				sleep 1
+			done
+			wait_fb "$cur"
+			fb=$(fb_of "$cur")
+			drv=none
+			[ -e "$cur/driver" ] && drv=$(basename "$(readlink "$cur/driver")")
+			if [ -z "$fb" ]; then
+				error "${cur##*/} is back (driver $drv) but has no framebuffer after 60s"
+			else
+				say "BACK bdf=${cur##*/} driver=$drv"
+				draw "$fb" REDRAWN
+			fi
 		done
-		say "GONE bdf=${dev##*/}"
 	) &
 fi
 
 while read -r cmd; do
 	case "$cmd" in
 	ping)
-		if [ -n "$dev" ] && [ -e "$dev" ]; then
+		if find_dev >/dev/null; then
 			say "PONG device=present"
 		else
 			say "PONG device=absent"
