@@ -23,9 +23,9 @@
  *	inaccessible page return the bytes done, as read(2)/write(2) do.
  *   stall-check SUITE isolate X_UUID Y_UUID TYPE_DIR
  *	X's last user writes its whole BAR0 and closes it; while X's slice
- *	is cleared, opening and closing Y and creating and removing an
- *	instance of TYPE_DIR (all on X's GPU) take their usual time (a
- *	baseline measured first, in the same run).
+ *	is cleared, opening Y, closing another open instance, creating one
+ *	and removing one (instances of TYPE_DIR, all on X's GPU) take their
+ *	usual time (a baseline measured first, in the same run).
  *
  * Prints one VSLICE-RESULT line per check (tests/README.md) and exits 1
  * when one failed.  Needs root (userfaultfd handling kernel-mode faults).
@@ -956,115 +956,177 @@ static void dev_close(struct devfds *d)
 	close(d->group);
 }
 
-/* Opens and closes Y, creates and removes an instance: four timings. */
-static int other_ops(const char *y, const char *type_dir, int64_t *t)
+static void new_uuid(char *uuid)
 {
-	char uuid[40], path[PATH_MAX];
-	struct devfds d;
-	int64_t t0;
-	int err;
-
-	t0 = now_ns();
-	err = dev_open(y, &d);
-	t[OP_OPEN] = now_ns() - t0;
-	if (err)
-		return -1;
-	t0 = now_ns();
-	dev_close(&d);
-	t[OP_CLOSE] = now_ns() - t0;
-	read_file("/proc/sys/kernel/random/uuid", uuid, sizeof(uuid));
+	read_file("/proc/sys/kernel/random/uuid", uuid, 40);
 	uuid[36] = '\0';
+}
+
+static int create_in(const char *type_dir, const char *uuid)
+{
+	char path[PATH_MAX];
+
 	snprintf(path, sizeof(path), "%s/create", type_dir);
-	t0 = now_ns();
-	err = write_file(path, uuid, 36);
-	t[OP_CREATE] = now_ns() - t0;
-	if (err)
-		return -1;
+	return write_file(path, uuid, strlen(uuid));
+}
+
+static int remove_mdev(const char *uuid)
+{
+	char path[PATH_MAX];
+
 	snprintf(path, sizeof(path), MDEVS "/%s/remove", uuid);
-	t0 = now_ns();
-	err = write_file(path, "1", 1);
-	t[OP_REMOVE] = now_ns() - t0;
-	return err ? -1 : 0;
+	return write_file(path, "1", 1);
 }
 
 /*
- * One round: X's user writes all of X's slice and closes X while another
- * process (started first, so that it holds none of X's fds) opens and
- * closes Y and creates and removes an instance; X's next open waits for
- * X's own slice.  @t gets the other process's timings, @tclear the time
- * from X's close to X's next open.
+ * The other vGPUs of one round: Y is opened, Z (open beforehand) closed,
+ * C1 created and C2 (created beforehand) removed, each by its own process
+ * at the same moment, so that each starts while X's slice is cleared.
  */
-static int isolate_round(const char *x, const char *y, const char *type_dir,
-			 int64_t *t, int64_t *tclear, uint64_t *size)
+struct others {
+	const char *y, *type_dir;
+	char z[40], c1[40], c2[40];
+};
+
+struct report {
+	int op;
+	int err;
+	int64_t ns;
+};
+
+static void worker(struct others *o, int op, int ready, int go, int rep)
 {
-	int64_t tt[OP_NR + 1], tclose;
-	volatile uint64_t *map;
-	int go[2], rep[2];
+	struct report r = { .op = op };
 	struct devfds d;
-	uint64_t off;
-	pid_t pid;
+	int64_t t0;
 	char c;
 
-	if (pipe(go) || pipe(rep))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		if (read(go[0], &c, 1) != 1)
-			_exit(1);
-		/* Let X's close begin (and its clearing, if the close does it). */
-		usleep(5000);
-		tt[OP_NR] = other_ops(y, type_dir, tt);
-		if (write(rep[1], tt, sizeof(tt)) != sizeof(tt))
-			_exit(1);
-		_exit(0);
+	if (op == OP_CLOSE && dev_open(o->z, &d))
+		_exit(1);
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
+		_exit(1);
+	/* X's close (and its clearing, if the close does it) has begun. */
+	usleep(5000);
+	t0 = now_ns();
+	switch (op) {
+	case OP_OPEN:
+		r.err = dev_open(o->y, &d) ? EIO : 0;
+		break;
+	case OP_CLOSE:
+		dev_close(&d);
+		break;
+	case OP_CREATE:
+		r.err = create_in(o->type_dir, o->c1);
+		break;
+	case OP_REMOVE:
+		r.err = remove_mdev(o->c2);
+		break;
 	}
+	r.ns = now_ns() - t0;
+	if (write(rep, &r, sizeof(r)) != sizeof(r))
+		_exit(1);
+	if (op == OP_OPEN && !r.err)
+		dev_close(&d);
+	_exit(0);
+}
+
+/*
+ * One round.  With @x, X's user writes all of X's slice and closes X
+ * while the workers run (started first, so that they hold none of X's
+ * fds), and X's next open, which waits for X's own slice, sets @tclear;
+ * without, the workers run alone (the baseline).  @t gets their times.
+ */
+static int isolate_round(const char *x, struct others *o, int64_t *t,
+			 int64_t *tclear, uint64_t *size)
+{
+	int ready[2], go[2], rep[2], ret = -1, started = 0;
+	pid_t pids[OP_NR];
+	volatile uint64_t *map;
+	struct devfds d;
+	int64_t tclose;
+	uint64_t off;
+	char c;
+
+	new_uuid(o->z);
+	new_uuid(o->c1);
+	new_uuid(o->c2);
+	if (create_in(o->type_dir, o->z) || create_in(o->type_dir, o->c2))
+		return -1;
+	if (pipe(ready) || pipe(go) || pipe(rep))
+		return -1;
+	for (int i = 0; i < OP_NR; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			worker(o, i, ready[1], go[0], rep[1]);
+		started += pids[i] > 0;
+	}
+	close(ready[1]);
 	close(go[0]);
 	close(rep[1]);
-	if (dev_open(x, &d))
-		goto fail;
-	off = region_offset(d.device, VFIO_PCI_BAR0_REGION_INDEX, size);
-	map = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, d.device, off);
-	if (map == MAP_FAILED)
-		goto fail;
-	for (size_t i = 0; i < *size / 8; i++)
-		map[i] = 0x7673000000000000ULL + i;
-	munmap((void *)map, *size);
-
-	if (write(go[1], "g", 1) != 1)
-		goto fail;
-	tclose = now_ns();
-	dev_close(&d);
-	if (dev_open(x, &d))
-		goto fail;
-	*tclear = now_ns() - tclose;
-	dev_close(&d);
-	if (read(rep[0], tt, sizeof(tt)) != sizeof(tt) || tt[OP_NR])
-		goto fail;
-	memcpy(t, tt, sizeof(tt[0]) * OP_NR);
-	waitpid(pid, NULL, 0);
-	close(go[1]);
-	close(rep[0]);
-	return 0;
-fail:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	for (int i = 0; i < started; i++)
+		if (read(ready[0], &c, 1) != 1)
+			goto out;
+	if (started != OP_NR)
+		goto out;
+	if (x) {
+		if (dev_open(x, &d))
+			goto out;
+		off = region_offset(d.device, VFIO_PCI_BAR0_REGION_INDEX, size);
+		map = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, d.device, off);
+		if (map == MAP_FAILED)
+			goto out;
+		for (size_t i = 0; i < *size / 8; i++)
+			map[i] = 0x7673000000000000ULL + i;
+		munmap((void *)map, *size);
 	}
+	/* Go before the close: a close that clears in place blocks. */
+	if (write(go[1], "gggg", OP_NR) != OP_NR)
+		goto out;
+	tclose = now_ns();
+	if (x) {
+		dev_close(&d);
+		if (dev_open(x, &d))
+			goto out;
+		*tclear = now_ns() - tclose;
+		dev_close(&d);
+	}
+	ret = 0;
+	for (int i = 0; i < OP_NR; i++) {
+		struct report r;
+
+		if (read(rep[0], &r, sizeof(r)) != sizeof(r) || r.err || r.op < 0 || r.op >= OP_NR)
+			ret = -1;
+		else
+			t[r.op] = r.ns;
+	}
+out:
 	close(go[1]);
+	close(ready[0]);
+	for (int i = 0; i < OP_NR; i++) {
+		if (pids[i] > 0) {
+			if (ret)
+				kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	}
 	close(rep[0]);
-	return -1;
+	remove_mdev(o->z);
+	remove_mdev(o->c1);
+	remove_mdev(o->c2);
+	return ret;
 }
 
 static int cmd_isolate(const char *x, const char *y, const char *type_dir)
 {
-	int64_t base[OP_NR] = { 0 }, during[OP_NR], t[OP_NR], tclear = 0, tc;
+	int64_t base[OP_NR] = { 0 }, during[OP_NR], t[OP_NR], tclear = 0, tc = 0;
+	struct others o = { .y = y, .type_dir = type_dir };
 	uint64_t size = 0;
 	int round;
 
-	/* Baseline: the slowest of seven rounds after a warm-up round. */
-	for (round = 0; round < 8; round++) {
-		if (other_ops(y, type_dir, t)) {
-			lab_result(0, "isolate-setup", "open/close of Y or create/remove failed");
+	/* Baseline: the slowest of four rounds after a warm-up round. */
+	for (round = 0; round < 5; round++) {
+		if (isolate_round(NULL, &o, t, NULL, NULL)) {
+			lab_result(0, "isolate-setup", "the operations on the other vGPUs failed");
 			return 1;
 		}
 		for (int i = 0; round && i < OP_NR; i++)
@@ -1078,7 +1140,7 @@ static int cmd_isolate(const char *x, const char *y, const char *type_dir)
 	 * of the shared machine only some.
 	 */
 	for (round = 0; round < 3; round++) {
-		if (isolate_round(x, y, type_dir, t, &tc, &size)) {
+		if (isolate_round(x, &o, t, &tc, &size)) {
 			lab_result(0, "isolate-setup", "a round of X's close and the other operations failed");
 			return 1;
 		}
