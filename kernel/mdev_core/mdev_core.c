@@ -26,6 +26,8 @@
  */
 static DEFINE_MUTEX(mdev_list_lock);
 static LIST_HEAD(mdev_list);
+/* Woken whenever a create ends; see mdev_device_remove(). */
+static DECLARE_WAIT_QUEUE_HEAD(mdev_create_wq);
 
 struct mdev_parent_entry {
 	struct list_head next;
@@ -189,7 +191,9 @@ static void mdev_unlist(struct mdev_device *mdev)
 {
 	mutex_lock(&mdev_list_lock);
 	list_del(&mdev->next);
+	mdev->creating = false;
 	mutex_unlock(&mdev_list_lock);
+	wake_up_all(&mdev_create_wq);
 }
 
 /*
@@ -323,6 +327,7 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 		goto out_up;
 	}
 	memcpy(mdev->uuid, uuid, sizeof(mdev->uuid));
+	mdev->creating = true;
 	list_add(&mdev->next, &mdev_list);
 	mutex_unlock(&mdev_list_lock);
 	mdev_object_get();
@@ -362,7 +367,9 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 
 	mutex_lock(&mdev_list_lock);
 	mdev->active = true;
+	mdev->creating = false;
 	mutex_unlock(&mdev_list_lock);
+	wake_up_all(&mdev_create_wq);
 	up_read(&parent->unreg_sem);
 	return 0;
 
@@ -379,18 +386,42 @@ out_up:
 }
 EXPORT_SYMBOL_IF_KUNIT(mdev_device_create);
 
+static bool mdev_listed(struct mdev_device *mdev)
+{
+	struct mdev_device *tmp;
+
+	lockdep_assert_held(&mdev_list_lock);
+	list_for_each_entry(tmp, &mdev_list, next)
+		if (tmp == mdev)
+			return true;
+	return false;
+}
+
+static bool mdev_create_ended(struct mdev_device *mdev)
+{
+	bool ended;
+
+	mutex_lock(&mdev_list_lock);
+	ended = !mdev->creating;
+	mutex_unlock(&mdev_list_lock);
+	return ended;
+}
+
 /**
  * mdev_device_remove() - remove an mdev
  * @mdev: the device
  *
- * Return: 0; -EAGAIN when the device is being created or removed already;
- * -ENODEV when its parent is being unregistered (which removes it).
+ * Its remove file exists from device_add() on, before the create is
+ * complete: a remove that comes then waits for the create to end, and
+ * removes the device if the create succeeded.
+ *
+ * Return: 0; -EAGAIN when the device is being removed already; -ENODEV
+ * when it is gone (its create failed) or its parent is being unregistered
+ * (which removes it).
  */
 int mdev_device_remove(struct mdev_device *mdev)
 {
 	struct mdev_parent *parent;
-	struct mdev_device *tmp;
-	bool listed = false;
 
 	/*
 	 * A racing parent unregistration may have freed @mdev already: only
@@ -398,22 +429,27 @@ int mdev_device_remove(struct mdev_device *mdev)
 	 * taken here keeps it, its type and its parent alive until the end.
 	 */
 	mutex_lock(&mdev_list_lock);
-	list_for_each_entry(tmp, &mdev_list, next) {
-		if (tmp == mdev) {
-			listed = true;
-			break;
-		}
-	}
-	if (!listed) {
+	if (!mdev_listed(mdev)) {
 		mutex_unlock(&mdev_list_lock);
 		return -ENODEV;
 	}
+	get_device(&mdev->dev);
+	if (mdev->creating) {
+		mutex_unlock(&mdev_list_lock);
+		wait_event(mdev_create_wq, mdev_create_ended(mdev));
+		mutex_lock(&mdev_list_lock);
+		if (!mdev_listed(mdev)) {
+			mutex_unlock(&mdev_list_lock);
+			put_device(&mdev->dev);
+			return -ENODEV;
+		}
+	}
 	if (!mdev->active) {
 		mutex_unlock(&mdev_list_lock);
+		put_device(&mdev->dev);
 		return -EAGAIN;
 	}
 	mdev->active = false;
-	get_device(&mdev->dev);
 	mutex_unlock(&mdev_list_lock);
 
 	parent = mdev_parent_of(mdev);

@@ -7,7 +7,9 @@
 
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/seqlock.h>
+#include <linux/workqueue.h>
 #include <vslice/mdev.h>
 
 #include "slice_alloc.h"
@@ -47,7 +49,8 @@
  * @live: instances of each type of @table
  * @dirty: VRAM units that may hold data a user wrote since they were
  *	last cleared: all of them at bind, and an instance's slice once it
- *	is opened (a slice can only be written through its open device)
+ *	is opened (a slice can only be written through its open device);
+ *	an instance's clear work zeroes its dirty units and clears their bits
  * @homogeneous: placement policy: all instances of one type
  * @parent: the mdev parent, NULL when not registered
  */
@@ -73,7 +76,16 @@ struct vgpu_device {
  * @type_index: the index of @type in the table
  * @first_unit: first VRAM unit of its slice
  * @units: slice size in units
- * @lock: serialises changes of @cfg and @regs, and the attributes below
+ * @memory_lock: held for read around every access to the slice (region
+ *	read/write and mapping faults) to check memory decode; for write
+ *	around every change that can turn decode off (config writes, reset,
+ *	close), which then takes the BAR0 mappings away.  BAR2 accesses
+ *	check decode under @lock or @emul_seq instead.  Taken before @lock;
+ *	never held across a copy from or to user memory
+ * @lock: serialises changes of @cfg and @regs, and the attributes below;
+ *	never held across a copy from or to user memory
+ * @clear_work: zeroes the dirty VRAM units of the slice, queued at create
+ *	and at the last close; an open waits for it (for its own slice only)
  * @emul_seq: bumped around every change of @cfg and @regs (writers hold
  *	@lock), so that a trapped read takes no lock: it reads the
  *	register and retries if a change ran meanwhile
@@ -92,7 +104,9 @@ struct vgpu_instance {
 	u32 type_index;
 	u32 first_unit;
 	u32 units;
+	struct rw_semaphore memory_lock;	/* BAR access vs decode; see above */
 	struct mutex lock;	/* protects open, the attributes, cfg and regs */
+	struct work_struct clear_work;
 	seqcount_mutex_t emul_seq;	/* cfg and regs changes; writers hold lock */
 	bool open;
 	char owner[VGPU_OWNER_LEN];

@@ -13,46 +13,19 @@
  * capability list of power management (0x40) and MSI (0x48, one vector,
  * 64-bit address).
  */
+#include <linux/pci_regs.h>
+
 #include "vgpu_access.h"
 #include "vgpu_cfg.h"
 
-/* PCI header offsets and bits, spelled out so userspace builds need no
- * kernel header.
- */
-#define CFG_VENDOR_ID		0x00
-#define CFG_DEVICE_ID		0x02
-#define CFG_COMMAND		0x04
-#define CFG_STATUS		0x06
-#define CFG_REVISION		0x08
-#define CFG_CLASS_PROG		0x09
-#define CFG_CACHE_LINE		0x0c
-#define CFG_LATENCY		0x0d
-#define CFG_BAR0		0x10
-#define CFG_SUBSYS_VENDOR	0x2c
-#define CFG_SUBSYS_ID		0x2e
-#define CFG_ROM			0x30
-#define CFG_CAP_PTR		0x34
-#define CFG_INT_LINE		0x3c
-#define CFG_INT_PIN		0x3d
-
-#define CMD_MEMORY		0x0002
-#define CMD_MASTER		0x0004
-#define CMD_PARITY		0x0040
-#define CMD_SERR		0x0100
-#define CMD_INTX_DISABLE	0x0400
-#define STATUS_INTERRUPT	0x0008
-#define STATUS_CAP_LIST		0x0010
 /* Parity, signalled/received aborts, SERR, detected parity: RW1C. */
-#define STATUS_W1C		0xf900
+#define STATUS_W1C	(PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT | \
+			 PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT | \
+			 PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY)
 
-#define BAR_MEM_PREFETCH	0x08
-
-#define CAP_ID_PM		0x01
-#define CAP_ID_MSI		0x05
+/* PM 1.2 capability; D0 and D3hot only, No_Soft_Reset clear. */
 #define PM_CAP_VER_1_2		0x0003
-#define PM_CTRL_STATE_MASK	0x0003
-#define MSI_FLAGS_ENABLE	0x0001
-#define MSI_FLAGS_64BIT		0x0080
+#define CFG_PMCSR		(VGPU_CFG_CAP_PM + PCI_PM_CTRL)
 
 static void put8(u8 *a, u32 off, u8 v)
 {
@@ -95,42 +68,43 @@ int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
 		return -EINVAL;
 
 	memset(cfg, 0, sizeof(*cfg));
-	put16(r, CFG_VENDOR_ID, ids->vendor);
-	put16(r, CFG_DEVICE_ID, ids->device);
-	put16(r, CFG_STATUS, STATUS_CAP_LIST);
-	put8(r, CFG_REVISION, ids->revision);
-	put8(r, CFG_CLASS_PROG, ids->class & 0xff);
-	put16(r, CFG_CLASS_PROG + 1, ids->class >> 8);
-	put16(r, CFG_SUBSYS_VENDOR, ids->subsystem_vendor);
-	put16(r, CFG_SUBSYS_ID, ids->subsystem_device);
-	put8(r, CFG_CAP_PTR, VGPU_CFG_CAP_PM);
-	put8(r, CFG_INT_PIN, 1);
+	put16(r, PCI_VENDOR_ID, ids->vendor);
+	put16(r, PCI_DEVICE_ID, ids->device);
+	put16(r, PCI_STATUS, PCI_STATUS_CAP_LIST);
+	put8(r, PCI_REVISION_ID, ids->revision);
+	put8(r, PCI_CLASS_PROG, ids->class & 0xff);
+	put16(r, PCI_CLASS_PROG + 1, ids->class >> 8);
+	put16(r, PCI_SUBSYSTEM_VENDOR_ID, ids->subsystem_vendor);
+	put16(r, PCI_SUBSYSTEM_ID, ids->subsystem_device);
+	put8(r, PCI_CAPABILITY_LIST, VGPU_CFG_CAP_PM);
+	put8(r, PCI_INTERRUPT_PIN, 1);
 
-	put16(w, CFG_COMMAND, CMD_MEMORY | CMD_MASTER | CMD_PARITY | CMD_SERR |
-			      CMD_INTX_DISABLE);
-	put16(cfg->w1cmask, CFG_STATUS, STATUS_W1C);
-	put8(w, CFG_CACHE_LINE, 0xff);
-	put8(w, CFG_LATENCY, 0xff);
-	put8(w, CFG_INT_LINE, 0xff);
+	put16(w, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			      PCI_COMMAND_PARITY | PCI_COMMAND_SERR |
+			      PCI_COMMAND_INTX_DISABLE);
+	put16(cfg->w1cmask, PCI_STATUS, STATUS_W1C);
+	put8(w, PCI_CACHE_LINE_SIZE, 0xff);
+	put8(w, PCI_LATENCY_TIMER, 0xff);
+	put8(w, PCI_INTERRUPT_LINE, 0xff);
 
-	put32(r, CFG_BAR0, BAR_MEM_PREFETCH);
-	put32(w, CFG_BAR0, ~(bar0_size - 1));
-	put32(w, CFG_BAR0 + 2 * 4, ~(bar2_size - 1));
+	put32(r, PCI_BASE_ADDRESS_0, PCI_BASE_ADDRESS_MEM_PREFETCH);
+	put32(w, PCI_BASE_ADDRESS_0, ~(bar0_size - 1));
+	put32(w, PCI_BASE_ADDRESS_2, ~(bar2_size - 1));
 
 	/* Power management: D0 and D3hot, the state field writable. */
-	put8(r, VGPU_CFG_CAP_PM, CAP_ID_PM);
-	put8(r, VGPU_CFG_CAP_PM + 1, VGPU_CFG_CAP_MSI);
-	put16(r, VGPU_CFG_CAP_PM + 2, PM_CAP_VER_1_2);
-	put16(w, VGPU_CFG_CAP_PM + 4, PM_CTRL_STATE_MASK);
+	put8(r, VGPU_CFG_CAP_PM, PCI_CAP_ID_PM);
+	put8(r, VGPU_CFG_CAP_PM + PCI_CAP_LIST_NEXT, VGPU_CFG_CAP_MSI);
+	put16(r, VGPU_CFG_CAP_PM + PCI_PM_PMC, PM_CAP_VER_1_2);
+	put16(w, CFG_PMCSR, PCI_PM_CTRL_STATE_MASK);
 
 	/* MSI: one vector, 64-bit address; enable, address and data writable. */
-	put8(r, VGPU_CFG_CAP_MSI, CAP_ID_MSI);
-	put8(r, VGPU_CFG_CAP_MSI + 1, 0);
-	put16(r, VGPU_CFG_CAP_MSI + 2, MSI_FLAGS_64BIT);
-	put16(w, VGPU_CFG_CAP_MSI + 2, MSI_FLAGS_ENABLE);
-	put32(w, VGPU_CFG_CAP_MSI + 4, 0xfffffffc);
-	put32(w, VGPU_CFG_CAP_MSI + 8, 0xffffffff);
-	put16(w, VGPU_CFG_CAP_MSI + 12, 0xffff);
+	put8(r, VGPU_CFG_CAP_MSI, PCI_CAP_ID_MSI);
+	put8(r, VGPU_CFG_CAP_MSI + PCI_CAP_LIST_NEXT, 0);
+	put16(r, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, PCI_MSI_FLAGS_64BIT);
+	put16(w, VGPU_CFG_CAP_MSI + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE);
+	put32(w, VGPU_CFG_CAP_MSI + PCI_MSI_ADDRESS_LO, 0xfffffffc);
+	put32(w, VGPU_CFG_CAP_MSI + PCI_MSI_ADDRESS_HI, 0xffffffff);
+	put16(w, VGPU_CFG_CAP_MSI + PCI_MSI_DATA_64, 0xffff);
 
 	memcpy(cfg->reset, cfg->regs, sizeof(cfg->reset));
 	return 0;
@@ -162,6 +136,8 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_reset);
  */
 int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val)
 {
+	u8 old_state = cfg->regs[CFG_PMCSR] & PCI_PM_CTRL_STATE_MASK;
+	u8 state;
 	u32 i;
 
 	if (!vgpu_access_valid(offset, len, VGPU_CFG_SIZE))
@@ -174,6 +150,15 @@ int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val)
 				(b & cfg->wmask[at]);
 		cfg->regs[at] &= ~(b & cfg->w1cmask[at]);
 	}
+
+	/*
+	 * D1 and D2 are not supported (PMC says so): the PM spec has the
+	 * write complete and the state stay as it was.
+	 */
+	state = cfg->regs[CFG_PMCSR] & PCI_PM_CTRL_STATE_MASK;
+	if (state != VGPU_CFG_D0 && state != VGPU_CFG_D3HOT)
+		cfg->regs[CFG_PMCSR] = (cfg->regs[CFG_PMCSR] &
+					~PCI_PM_CTRL_STATE_MASK) | old_state;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_write);
@@ -187,9 +172,38 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_write);
  */
 bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg)
 {
-	return cfg->regs[CFG_COMMAND + 1] & (CMD_INTX_DISABLE >> 8);
+	return cfg->regs[PCI_COMMAND + 1] & (PCI_COMMAND_INTX_DISABLE >> 8);
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_intx_disabled);
+
+/**
+ * vgpu_cfg_power_state() - the power state the guest put the function in
+ * @cfg: the state
+ *
+ * Return: VGPU_CFG_D0 or VGPU_CFG_D3HOT, the only states the PM
+ * capability offers.
+ */
+u8 vgpu_cfg_power_state(const struct vgpu_cfg *cfg)
+{
+	return cfg->regs[CFG_PMCSR] & PCI_PM_CTRL_STATE_MASK;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_power_state);
+
+/**
+ * vgpu_cfg_mem_enabled() - whether the function decodes its memory BARs
+ * @cfg: the state
+ *
+ * A function answers memory cycles only with Memory Space set in the
+ * command register and in D0; in D3hot only config space responds.
+ *
+ * Return: true if BAR0 and BAR2 may be accessed.
+ */
+bool vgpu_cfg_mem_enabled(const struct vgpu_cfg *cfg)
+{
+	return (cfg->regs[PCI_COMMAND] & PCI_COMMAND_MEMORY) &&
+	       vgpu_cfg_power_state(cfg) == VGPU_CFG_D0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_mem_enabled);
 
 /**
  * vgpu_cfg_set_intx_status() - reflect the device's interrupt in status
@@ -203,8 +217,8 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_intx_disabled);
 void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted)
 {
 	if (asserted)
-		cfg->regs[CFG_STATUS] |= STATUS_INTERRUPT;
+		cfg->regs[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
 	else
-		cfg->regs[CFG_STATUS] &= ~STATUS_INTERRUPT;
+		cfg->regs[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_set_intx_status);

@@ -17,6 +17,10 @@
 #define VGPU_CFG_CAP_PM 0x40
 #define VGPU_CFG_CAP_MSI 0x48
 
+/* PMCSR PowerState values (PCI PM 1.2); pci_regs.h has only the mask. */
+#define VGPU_CFG_D0 0
+#define VGPU_CFG_D3HOT 3
+
 /**
  * struct vgpu_cfg_ids - what identifies the emulated function
  * @vendor: PCI vendor ID
@@ -54,6 +58,8 @@ int vgpu_cfg_init(struct vgpu_cfg *cfg, const struct vgpu_cfg_ids *ids,
 void vgpu_cfg_reset(struct vgpu_cfg *cfg);
 int vgpu_cfg_write(struct vgpu_cfg *cfg, u32 offset, u32 len, u32 val);
 bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg);
+u8 vgpu_cfg_power_state(const struct vgpu_cfg *cfg);
+bool vgpu_cfg_mem_enabled(const struct vgpu_cfg *cfg);
 void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted);
 
 /**

@@ -236,6 +236,45 @@ static void cfg_intx_disable_and_status(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vgpu_cfg_intx_disabled(cfg));
 }
 
+/* BAR access needs Memory Space in the command register and D0. */
+static void cfg_memory_decode(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 pmcsr = VGPU_CFG_CAP_PM + PCI_PM_CTRL;
+
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_mem_enabled(cfg));
+	vgpu_cfg_write(cfg, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	KUNIT_EXPECT_TRUE(test, vgpu_cfg_mem_enabled(cfg));
+	vgpu_cfg_write(cfg, pmcsr, 2, VGPU_CFG_D3HOT);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_power_state(cfg), VGPU_CFG_D3HOT);
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_mem_enabled(cfg));
+	vgpu_cfg_write(cfg, pmcsr, 2, VGPU_CFG_D0);
+	KUNIT_EXPECT_TRUE(test, vgpu_cfg_mem_enabled(cfg));
+	vgpu_cfg_write(cfg, PCI_COMMAND, 2, PCI_COMMAND_MASTER);
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_mem_enabled(cfg));
+	vgpu_cfg_reset(cfg);
+	KUNIT_EXPECT_FALSE(test, vgpu_cfg_mem_enabled(cfg));
+}
+
+/* PMC offers no D1 or D2: writing them leaves the state as it was. */
+static void cfg_unsupported_power_states_ignored(struct kunit *test)
+{
+	struct vgpu_cfg *cfg = new_cfg(test);
+	u32 pmcsr = VGPU_CFG_CAP_PM + PCI_PM_CTRL;
+	u32 from, to;
+
+	KUNIT_EXPECT_EQ(test, rd(test, cfg, VGPU_CFG_CAP_PM + PCI_PM_PMC, 2) &
+			(PCI_PM_CAP_D1 | PCI_PM_CAP_D2), 0U);
+	for (from = VGPU_CFG_D0; from <= VGPU_CFG_D3HOT; from += 3) {
+		for (to = 1; to <= 2; to++) {
+			vgpu_cfg_write(cfg, pmcsr, 2, from);
+			KUNIT_EXPECT_EQ(test, vgpu_cfg_write(cfg, pmcsr, 1, to), 0);
+			KUNIT_EXPECT_EQ(test, vgpu_cfg_power_state(cfg), (u8)from);
+			KUNIT_EXPECT_EQ(test, rd(test, cfg, pmcsr, 2), from);
+		}
+	}
+}
+
 static struct kunit_case vgpu_cfg_cases[] = {
 	KUNIT_CASE(cfg_identity),
 	KUNIT_CASE(cfg_identity_is_read_only),
@@ -247,6 +286,8 @@ static struct kunit_case vgpu_cfg_cases[] = {
 	KUNIT_CASE(cfg_reset_restores_power_on),
 	KUNIT_CASE(cfg_init_rejects_bad_bars),
 	KUNIT_CASE(cfg_intx_disable_and_status),
+	KUNIT_CASE(cfg_memory_decode),
+	KUNIT_CASE(cfg_unsupported_power_states_ignored),
 	{}
 };
 

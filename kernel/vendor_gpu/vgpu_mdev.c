@@ -5,8 +5,10 @@
  */
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <linux/vfio.h>
 
 #include "vgpu.h"
@@ -112,30 +114,35 @@ static void vgpu_log_no_room(struct vgpu_device *gpu, u32 index)
 }
 
 /*
- * A new instance never sees what a removed one left in VRAM: clear the
- * units of its slice that may have been written since their last clear.
- * Clearing only those keeps create cheap when slices come and go unused.
- * The slice is the new instance's alone, so the clearing itself needs
- * no lock; only the dirty map does.
+ * Nothing a user wrote reaches the next user of the same VRAM: the dirty
+ * units of the slice are zeroed after create and after the last close,
+ * here, off the path of every other instance (each has its own work, and
+ * gpu->lock is held only to look at a bit).  An open waits for this work
+ * of its own instance only.  Clearing only dirty units keeps create cheap
+ * when slices come and go unused.
  */
-static void vgpu_clear_slice(struct vgpu_device *gpu,
-			     const struct vgpu_instance *inst)
+static void vgpu_clear_work(struct work_struct *work)
 {
-	DECLARE_BITMAP(todo, VS_POOL_MAX_UNITS);
-	unsigned int unit = inst->first_unit;
-	unsigned int end = inst->first_unit + inst->units;
+	struct vgpu_instance *inst = container_of(work, struct vgpu_instance,
+						  clear_work);
+	struct vgpu_device *gpu = inst->gpu;
+	u32 unit, end = inst->first_unit + inst->units;
 
-	bitmap_zero(todo, VS_POOL_MAX_UNITS);
-	mutex_lock(&gpu->lock);
-	for_each_set_bit_from(unit, gpu->dirty, end)
-		__set_bit(unit, todo);
-	bitmap_clear(gpu->dirty, inst->first_unit, inst->units);
-	mutex_unlock(&gpu->lock);
+	for (unit = inst->first_unit; unit < end; unit++) {
+		bool dirty;
 
-	unit = inst->first_unit;
-	for_each_set_bit_from(unit, todo, end)
+		mutex_lock(&gpu->lock);
+		dirty = test_bit(unit, gpu->dirty);
+		mutex_unlock(&gpu->lock);
+		if (!dirty)
+			continue;
 		memset_io(gpu->vram + ((resource_size_t)unit << VGPU_UNIT_SHIFT),
 			  0, 1 << VGPU_UNIT_SHIFT);
+		mutex_lock(&gpu->lock);
+		__clear_bit(unit, gpu->dirty);
+		mutex_unlock(&gpu->lock);
+		cond_resched();
+	}
 }
 
 static int vgpu_create(struct mdev_device *mdev)
@@ -161,8 +168,10 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->units = vgpu_type_units(type);
 	inst->weight = type->weight;
 	inst->fps_cap = type->fps_cap;
+	init_rwsem(&inst->memory_lock);
 	mutex_init(&inst->lock);
 	seqcount_mutex_init(&inst->emul_seq, &inst->lock);
+	INIT_WORK(&inst->clear_work, vgpu_clear_work);
 	vgpu_irq_init(&inst->irq);
 	limits.type_index = inst->type_index;
 	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + limits.type_index;
@@ -188,8 +197,8 @@ static int vgpu_create(struct mdev_device *mdev)
 	if (ret)
 		goto err_free;
 
-	vgpu_clear_slice(gpu, inst);
 	mdev_set_drvdata(mdev, inst);
+	queue_work(system_unbound_wq, &inst->clear_work);
 	return 0;
 
 err_free:
@@ -204,6 +213,8 @@ static void vgpu_remove(struct mdev_device *mdev)
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 	struct vgpu_device *gpu = inst->gpu;
 
+	/* Units it did not get to stay dirty for the slice's next owner. */
+	cancel_work_sync(&inst->clear_work);
 	mutex_lock(&gpu->lock);
 	WARN_ON(vs_pool_free(&gpu->pool, inst->first_unit, inst->units));
 	gpu->live[inst->type_index]--;
@@ -214,7 +225,15 @@ static void vgpu_remove(struct mdev_device *mdev)
 	kfree(inst);
 }
 
-/* BAR0 through read/write: the slice, through a bounce buffer. */
+/*
+ * BAR0 through read/write: the slice, a page at a time through a bounce
+ * buffer.  The user copy happens with no lock held, so a buffer whose
+ * fault never resolves holds up no one but its caller; memory_lock is
+ * held only around the copy to or from VRAM.  A whole 256 MiB slice is
+ * one call: it yields between pages and stops for a fatal signal.  Like
+ * read(2) and write(2), a transfer that fails part-way returns the bytes
+ * done.
+ */
 static ssize_t vgpu_bar0_rw(struct vgpu_instance *inst, char __user *buf,
 			    size_t count, loff_t pos, bool write)
 {
@@ -231,29 +250,47 @@ static ssize_t vgpu_bar0_rw(struct vgpu_instance *inst, char __user *buf,
 		return -ENOMEM;
 	while (done < count) {
 		size_t len = min_t(size_t, count - done, PAGE_SIZE);
+		size_t left = 0;
 
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		if (write) {
-			if (copy_from_user(bounce, buf + done, len)) {
-				ret = -EFAULT;
-				break;
-			}
+			left = copy_from_user(bounce, buf + done, len);
+			len -= left;
+		}
+		down_read(&inst->memory_lock);
+		if (!vgpu_cfg_mem_enabled(&inst->cfg)) {
+			up_read(&inst->memory_lock);
+			ret = -EIO;
+			break;
+		}
+		if (write)
 			memcpy_toio(base + pos + done, bounce, len);
-		} else {
+		else
 			memcpy_fromio(bounce, base + pos + done, len);
-			if (copy_to_user(buf + done, bounce, len)) {
-				ret = -EFAULT;
-				break;
-			}
+		up_read(&inst->memory_lock);
+		if (!write) {
+			left = copy_to_user(buf + done, bounce, len);
+			len -= left;
 		}
 		done += len;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+		cond_resched();
 	}
 	kfree(bounce);
-	return ret ? ret : count;
+	return done ? done : ret;
 }
 
 /*
- * BAR0 mappings are filled on fault, one VRAM page at a time, so that
- * reset can zap them and the next access maps the slice again.
+ * BAR0 mappings are filled on fault, one VRAM page at a time, and only
+ * while the function decodes memory: turning decode off (a config write,
+ * reset, D3hot) takes every mapping away under memory_lock, and a fault
+ * that finds decode off gets SIGBUS, as on vfio-pci.
  */
 static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 {
@@ -261,12 +298,19 @@ static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 	struct vgpu_instance *inst = vma->vm_private_data;
 	unsigned long pgoff = vmf->pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT);
 	unsigned long pfn;
+	vm_fault_t ret;
 
 	if (pgoff >= vgpu_slice_size(inst) >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
 	pfn = (inst->gpu->vram_phys + vgpu_slice_offset(inst)) >> PAGE_SHIFT;
-	return vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff,
-				   vma->vm_page_prot);
+	down_read(&inst->memory_lock);
+	if (vgpu_cfg_mem_enabled(&inst->cfg))
+		ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff,
+					  vma->vm_page_prot);
+	else
+		ret = VM_FAULT_SIGBUS;
+	up_read(&inst->memory_lock);
+	return ret;
 }
 
 static const struct vm_operations_struct vgpu_bar0_vm_ops = {
@@ -294,11 +338,15 @@ static int vgpu_mmap(struct mdev_device *mdev, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* Take the slice away from every user mapping; faults map it again. */
+/*
+ * Take the slice away from every user mapping, memory_lock held for write
+ * after decode went off: faults cannot map it again until decode is back.
+ */
 static void vgpu_bar0_zap(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
+	lockdep_assert_held_write(&inst->memory_lock);
 	if (mdev->vdev)
 		unmap_mapping_range(mdev->vdev->inode->i_mapping,
 				    VGPU_REGION_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
@@ -390,8 +438,10 @@ static __always_inline int vgpu_emul_read_one(struct vgpu_instance *inst,
 		seq = read_seqcount_begin(&inst->emul_seq);
 		if (cfg)
 			ret = vgpu_cfg_read(&inst->cfg, at, len, val);
-		else
+		else if (vgpu_cfg_mem_enabled(&inst->cfg))
 			ret = vgpu_regs_read(&inst->regs, at, len, val);
+		else
+			ret = -EIO;
 	} while (read_seqcount_retry(&inst->emul_seq, seq));
 	return ret;
 }
@@ -402,6 +452,8 @@ static __always_inline int vgpu_emul_read_one(struct vgpu_instance *inst,
  * 2 and 4-byte accesses a CPU would make.
  * Each access sees its register whole, as on a bus; a longer read is not
  * a snapshot of several registers (the device never promised one).
+ * BAR2 answers only while the function decodes memory (-EIO otherwise,
+ * as vfio-pci).  Partial transfers return the bytes done.
  */
 static __vgpu_hot ssize_t vgpu_emul_read(struct vgpu_instance *inst,
 					 unsigned int index, char __user *buf,
@@ -419,44 +471,130 @@ static __vgpu_hot ssize_t vgpu_emul_read(struct vgpu_instance *inst,
 		if (!ret)
 			ret = vgpu_put_user(buf + done, len, val);
 		if (ret)
-			return ret;
+			return done ? done : ret;
 		done += len;
 	}
 	return count;
 }
 
-static __vgpu_hot ssize_t vgpu_emul_write(struct vgpu_instance *inst,
-					  unsigned int index,
-					  const char __user *buf, size_t count,
-					  loff_t pos)
+/*
+ * A config write can turn memory decode off (command register, D3hot),
+ * and a D3hot to D0 transition resets the function (No_Soft_Reset is
+ * clear).  Called with memory_lock held for write and inst->lock held.
+ */
+static void vgpu_cfg_written(struct mdev_device *mdev, bool was_enabled,
+			     u8 was_state)
 {
-	bool cfg = index == VFIO_PCI_CONFIG_REGION_INDEX;
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+
+	if (was_state == VGPU_CFG_D3HOT &&
+	    vgpu_cfg_power_state(&inst->cfg) == VGPU_CFG_D0) {
+		write_seqcount_begin(&inst->emul_seq);
+		vgpu_cfg_reset(&inst->cfg);
+		vgpu_regs_reset(&inst->regs);
+		write_seqcount_end(&inst->emul_seq);
+	}
+	if (was_enabled && !vgpu_cfg_mem_enabled(&inst->cfg))
+		vgpu_bar0_zap(mdev);
+}
+
+/*
+ * Apply @count bytes of a write, already copied from the user, at @pos.
+ * No copy from user memory happens under these locks.  Returns the bytes
+ * applied, or an errno when none were.
+ */
+static __vgpu_hot ssize_t vgpu_emul_apply(struct mdev_device *mdev,
+					  bool cfg, const u8 *data,
+					  size_t count, loff_t pos)
+{
+	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
+	bool was_enabled = false;
+	u8 was_state = 0;
 	size_t done = 0;
 	int ret = 0;
 
+	if (cfg)
+		down_write(&inst->memory_lock);
 	mutex_lock(&inst->lock);
-	while (done < count) {
+	if (cfg) {
+		was_enabled = vgpu_cfg_mem_enabled(&inst->cfg);
+		was_state = vgpu_cfg_power_state(&inst->cfg);
+	} else if (!vgpu_cfg_mem_enabled(&inst->cfg)) {
+		ret = -EIO;
+	}
+	while (!ret && done < count) {
 		u32 len = vgpu_access_chunk(pos + done, count - done);
 		u32 at = pos + done, val;
 
-		/* May fault and sleep: not inside the write section. */
-		ret = vgpu_get_user(buf + done, len, &val);
-		if (ret)
-			break;
+		val = len == 1 ? data[done] : len == 2 ?
+		      get_unaligned_le16(data + done) :
+		      get_unaligned_le32(data + done);
 		write_seqcount_begin(&inst->emul_seq);
 		if (cfg)
 			ret = vgpu_cfg_write(&inst->cfg, at, len, val);
 		else
 			ret = vgpu_regs_write(&inst->regs, at, len, val);
 		write_seqcount_end(&inst->emul_seq);
-		if (ret)
-			break;
-		done += len;
+		if (!ret)
+			done += len;
 	}
+	if (cfg)
+		vgpu_cfg_written(mdev, was_enabled, was_state);
 	if (done)
 		vgpu_update_irq(inst);
 	mutex_unlock(&inst->lock);
-	return ret ? ret : count;
+	if (cfg)
+		up_write(&inst->memory_lock);
+	return done ? done : ret;
+}
+
+/*
+ * A write longer than one register access: copy it all in first, with
+ * no lock held, then apply the whole accesses that arrived.
+ */
+static ssize_t vgpu_emul_write_long(struct mdev_device *mdev, bool cfg,
+				    const char __user *buf, size_t count,
+				    loff_t pos)
+{
+	size_t got, done = 0;
+	ssize_t ret;
+	u8 *data;
+
+	data = kmalloc(count, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	got = count - copy_from_user(data, buf, count);
+	/* Only whole accesses: a register is never half written. */
+	while (done < got) {
+		u32 len = vgpu_access_chunk(pos + done, count - done);
+
+		if (done + len > got)
+			break;
+		done += len;
+	}
+	ret = done ? vgpu_emul_apply(mdev, cfg, data, done, pos) : -EFAULT;
+	kfree(data);
+	return ret;
+}
+
+static __vgpu_hot ssize_t vgpu_emul_write(struct mdev_device *mdev,
+					  unsigned int index,
+					  const char __user *buf, size_t count,
+					  loff_t pos)
+{
+	bool cfg = index == VFIO_PCI_CONFIG_REGION_INDEX;
+	__le32 data;
+	u32 val;
+	int ret;
+
+	if (vgpu_access_chunk(pos, count) != count)
+		return vgpu_emul_write_long(mdev, cfg, buf, count, pos);
+	/* One access, the common case: a fixed-size get_user(). */
+	ret = vgpu_get_user(buf, count, &val);
+	if (ret)
+		return ret;
+	data = cpu_to_le32(val);
+	return vgpu_emul_apply(mdev, cfg, (const u8 *)&data, count, pos);
 }
 
 static __vgpu_hot ssize_t vgpu_rw(struct mdev_device *mdev,
@@ -476,7 +614,7 @@ static __vgpu_hot ssize_t vgpu_rw(struct mdev_device *mdev,
 							       VGPU_MMIO_SIZE;
 		if (pos >= size || count > size - pos)
 			return -EINVAL;
-		ret = write ? vgpu_emul_write(inst, index, buf, count, pos) :
+		ret = write ? vgpu_emul_write(mdev, index, buf, count, pos) :
 			      vgpu_emul_read(inst, index, buf, count, pos);
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
@@ -543,11 +681,17 @@ static long vgpu_ioctl_get_region_info(struct vgpu_instance *inst,
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long vgpu_ioctl_reset(struct mdev_device *mdev)
+/*
+ * Function reset, as an FLR: config space and registers at their power-on
+ * values, so memory decode is off and every BAR0 mapping is taken away
+ * until the user turns decode on again.  The interrupt line follows the
+ * registers; eventfds stay, as vfio-pci keeps them across a reset.
+ */
+static void vgpu_function_reset(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
-	vgpu_bar0_zap(mdev);
+	down_write(&inst->memory_lock);
 	mutex_lock(&inst->lock);
 	write_seqcount_begin(&inst->emul_seq);
 	vgpu_cfg_reset(&inst->cfg);
@@ -555,7 +699,8 @@ static long vgpu_ioctl_reset(struct mdev_device *mdev)
 	write_seqcount_end(&inst->emul_seq);
 	vgpu_update_irq(inst);
 	mutex_unlock(&inst->lock);
-	return 0;
+	vgpu_bar0_zap(mdev);
+	up_write(&inst->memory_lock);
 }
 
 static long vgpu_ioctl_get_info(unsigned long arg)
@@ -589,17 +734,24 @@ static long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return vgpu_irq_ioctl_set(&inst->irq, mdev_dev(mdev), arg);
 	case VFIO_DEVICE_RESET:
-		return vgpu_ioctl_reset(mdev);
+		vgpu_function_reset(mdev);
+		return 0;
 	default:
 		return -ENOTTY;
 	}
 }
 
-/* Attributes that are unsafe to change live check this. */
+/*
+ * A new user finds its slice cleared of what the last one wrote: wait for
+ * this instance's clear work (never another's), then count the whole
+ * slice as written from here on, since mappings write it unseen.
+ * Attributes that are unsafe to change live check ->open.
+ */
 static int vgpu_open_device(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
+	flush_work(&inst->clear_work);
 	mutex_lock(&inst->gpu->lock);
 	bitmap_set(inst->gpu->dirty, inst->first_unit, inst->units);
 	mutex_unlock(&inst->gpu->lock);
@@ -609,15 +761,21 @@ static int vgpu_open_device(struct mdev_device *mdev)
 	return 0;
 }
 
-/* The last fd closed: no eventfd of that user may be signalled again. */
+/*
+ * The last fd closed (so no mapping is left): no eventfd of that user may
+ * be signalled again, the function goes back to its power-on state, and
+ * the VRAM it wrote is cleared before anyone opens it again.
+ */
 static void vgpu_close_device(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
 	vgpu_irq_release(&inst->irq);
+	vgpu_function_reset(mdev);
 	mutex_lock(&inst->lock);
 	inst->open = false;
 	mutex_unlock(&inst->lock);
+	queue_work(system_unbound_wq, &inst->clear_work);
 }
 
 static void vgpu_request(struct mdev_device *mdev, unsigned int count)

@@ -6,8 +6,8 @@
  *
  * The guest can program any mode it likes, but a mode whose scan-out
  * does not fit in the slice is never reported as one: the scan-out is
- * computed here, checked against the slice, and consumers (display,
- * dma-buf export) only ever see a checked one.  Register writes that the
+ * computed here and checked against the slice, and its one reader, the
+ * instance's vslice/scanout attribute, only ever sees a checked one.  Register writes that the
  * type does not allow (a resolution above its maximum, an unknown depth)
  * are dropped, as the Bochs device drops them.
  */

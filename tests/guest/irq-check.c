@@ -29,6 +29,7 @@
 #define IRQ_SWI		0x1
 #define CFG_COMMAND	0x04
 #define CFG_STATUS	0x06
+#define CMD_MEMORY	0x0002
 #define CMD_INTX_DISABLE 0x0400
 #define STATUS_INTERRUPT 0x0008
 
@@ -271,10 +272,10 @@ static void check_intx(void)
 	/* Interrupt Disable gates the line; clearing it delivers. */
 	wr(bar2, IRQ_STATUS, 4, IRQ_SWI);
 	set_none(INTX, VFIO_IRQ_SET_ACTION_UNMASK, 1);
-	wr(cfg, CFG_COMMAND, 2, CMD_INTX_DISABLE);
+	wr(cfg, CFG_COMMAND, 2, CMD_MEMORY | CMD_INTX_DISABLE);
 	wr(bar2, IRQ_RAISE, 4, IRQ_SWI);
 	expect_fired("intx-disable-bit-gates", intx, 0, 200);
-	wr(cfg, CFG_COMMAND, 2, 0);
+	wr(cfg, CFG_COMMAND, 2, CMD_MEMORY);
 	expect_fired("intx-disable-bit-cleared-delivers", intx, 1, 2000);
 
 	/* Loopback, then INTx off: nothing more arrives. */
@@ -308,7 +309,8 @@ static void check_msi(void)
 	expect_fired("msi-next-edge", msi, 1, 2000);
 
 	/* Reset drops the line with the registers; a raise needs re-enabling. */
-	lab_result(!ioctl(device, VFIO_DEVICE_RESET), "reset", strerror(errno));
+	lab_result(!ioctl(device, VFIO_DEVICE_RESET) && !vfio_enable_memory(device), "reset",
+		   strerror(errno));
 	lab_result(rd(bar2, IRQ_STATUS, 4) == 0 && rd(bar2, IRQ_ENABLE, 4) == 0 &&
 		   !(rd(cfg, CFG_STATUS, 2) & STATUS_INTERRUPT), "reset-clears-interrupt",
 		   "interrupt registers or Interrupt Status survived reset");

@@ -193,9 +193,10 @@ int main(int argc, char **argv)
 	wr(cfg, 4, 2, 0x0006);
 	lab_result(rd(cfg, 4, 2) == 0x0006, "config-command-write", "command register not written");
 	lab_result(!ioctl(device, VFIO_DEVICE_RESET), "reset", strerror(errno));
+	lab_result(rd(cfg, 4, 2) == 0, "reset-config", "command register not cleared by reset");
+	lab_result(!vfio_enable_memory(device), "reset-memory-reenabled", strerror(errno));
 	lab_result(rd(bar2, DISPI(1), 2) == 0 && rd(bar2, DISPI(4), 2) == 0 &&
 	       rd(bar2, DISPI(10), 2) * 65536ULL == vram, "reset-registers",
 	       "dispi registers not at power-on after reset");
-	lab_result(rd(cfg, 4, 2) == 0, "reset-config", "command register not cleared by reset");
 	return lab_failures ? 1 : 0;
 }

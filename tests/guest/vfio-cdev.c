@@ -393,6 +393,7 @@ static void check_bar0(int dev, const char *parent, const char *other, volatile 
 
 	/* Reset zaps mappings made through the cdev too; they fault back. */
 	EXPECT_OK("reset", ioctl(dev, VFIO_DEVICE_RESET));
+	EXPECT_OK("reset-memory-reenabled", vfio_enable_memory(dev));
 	lab_result(has_pattern(*slice, size), "bar0-refault-after-reset",
 		   "the cdev mapping does not see the slice after reset");
 }
@@ -528,6 +529,7 @@ int main(int argc, char **argv)
 	lab_result(!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg) &&
 		   pread(dev, &ids, 4, cfg.offset) == 4 && ids == 0x11111234,
 		   "config-ids", "config space does not read 1234:1111");
+	EXPECT_OK("memory-decode-on", vfio_enable_memory(dev));
 	check_bar0(dev, argv[3], argv[4], &slice, &slice_size);
 
 	/* What holds what: the IOAS by the attach, the devid by the bind. */

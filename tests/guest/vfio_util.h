@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/vfio.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -74,7 +75,26 @@ fail:
 	return -1;
 }
 
-/* Prints what failed; returns the device fd or -1. */
+/*
+ * Turn on Memory Space decode in the device's command register, as a
+ * guest driver's pci_enable_device() does: a vGPU answers BAR0 and BAR2
+ * accesses only while it decodes memory, and power-on and every reset
+ * leave decode off.  Returns 0, or -1 with errno set.
+ */
+static inline int vfio_enable_memory(int device)
+{
+	const off_t cmd = ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + 0x04;
+	uint16_t v;
+
+	if (pread(device, &v, 2, cmd) != 2)
+		return -1;
+	v |= 0x0002;
+	return pwrite(device, &v, 2, cmd) == 2 ? 0 : -1;
+}
+
+/*
+ * Prints what failed; returns the device fd, with memory decode on, or -1.
+ */
 static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
 {
 	int groupfd = vfio_open_mdev_group(uuid, group, grouplen), device;
@@ -84,6 +104,11 @@ static inline int vfio_open_mdev(const char *uuid, char *group, size_t grouplen)
 	device = ioctl(groupfd, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (device < 0) {
 		fprintf(stderr, "vfio: VFIO_GROUP_GET_DEVICE_FD: %s\n", strerror(errno));
+		return -1;
+	}
+	if (vfio_enable_memory(device)) {
+		fprintf(stderr, "vfio: enabling memory decode: %s\n", strerror(errno));
+		close(device);
 		return -1;
 	}
 	/* The device fd keeps the group and container in use. */

@@ -44,6 +44,9 @@ struct vfio_device;
  * @next: entry on the core's global list, protected by mdev_list_lock
  * @active: true between a completed create and the start of remove,
  *          protected by mdev_list_lock
+ * @creating: true from the start of create until it succeeded or failed,
+ *          protected by mdev_list_lock; a remove that comes meanwhile
+ *          waits for it
  * @driver_data: the parent driver's per-instance state
  */
 struct mdev_device {
@@ -53,6 +56,7 @@ struct mdev_device {
 	struct vfio_device *vdev;
 	struct list_head next;
 	bool active;
+	bool creating;
 	void *driver_data;
 };
 
