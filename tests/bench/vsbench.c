@@ -158,6 +158,17 @@ static int mdev_exists(const char *uuid)
 	return !lstat(path, &st);
 }
 
+static int vfio_enable_memory(int device)
+{
+	const off_t cmd = ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + 0x04;
+	uint16_t v;
+
+	if (pread(device, &v, 2, cmd) != 2)
+		return -1;
+	v |= 0x0002;	/* PCI_COMMAND_MEMORY */
+	return pwrite(device, &v, 2, cmd) == 2 ? 0 : -1;
+}
+
 /*
  * The QEMU-without-iommufd open path (tests/guest/vfio_util.h does the
  * same), keeping every fd so that the instance can be let go of
@@ -192,6 +203,12 @@ static const char *vdev_open(const char *uuid, struct vdev *v)
 	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (v->device < 0)
 		return "VFIO_GROUP_GET_DEVICE_FD";
+	/*
+	 * Memory decode on, as a guest driver's pci_enable_device() does:
+	 * vslice answers BAR0 and BAR2 only then (mbochs ignores the bit).
+	 */
+	if (vfio_enable_memory(v->device))
+		return "enabling memory decode";
 	return NULL;
 }
 

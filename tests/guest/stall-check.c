@@ -284,6 +284,13 @@ static int probe_run(struct hang_ctx *c, struct probe *p, char *detail,
 	case G_RESET:
 		err = ioctl(c->dev, VFIO_DEVICE_RESET) ? errno : 0;
 		*ns = now_ns() - t0;
+		/*
+		 * A reset leaves memory decode off; turn it back on, as the
+		 * VMM's guest would, before answering: the hung access still
+		 * has BAR0 or BAR2 to reach once it goes on.
+		 */
+		if (!err && vfio_enable_memory(c->dev))
+			err = errno;
 		ok = !err;
 		snprintf(detail, dlen, "%s", err ? strerror(err) : "");
 		break;
@@ -946,7 +953,7 @@ static int dev_open(const char *uuid, struct devfds *d)
 	if (d->group < 0)
 		return -1;
 	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	return d->device < 0 ? -1 : 0;
+	return d->device < 0 || vfio_enable_memory(d->device) ? -1 : 0;
 }
 
 /* The last fds of the device and its group: the device is released. */
