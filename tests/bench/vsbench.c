@@ -158,10 +158,23 @@ static int mdev_exists(const char *uuid)
 	return !lstat(path, &st);
 }
 
+/*
+ * Memory decode on in the command register, as a guest driver's
+ * pci_enable_device() does: vslice answers BAR0 and BAR2 only then.
+ * The config region is where the device says (mbochs lays its regions
+ * out its own way).
+ */
 static int vfio_enable_memory(int device)
 {
-	const off_t cmd = ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + 0x04;
+	struct vfio_region_info info = {
+		.argsz = sizeof(info), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	off_t cmd;
 	uint16_t v;
+
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &info))
+		return -1;
+	cmd = (off_t)info.offset + 0x04;
 
 	if (pread(device, &v, 2, cmd) != 2)
 		return -1;
@@ -203,10 +216,6 @@ static const char *vdev_open(const char *uuid, struct vdev *v)
 	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (v->device < 0)
 		return "VFIO_GROUP_GET_DEVICE_FD";
-	/*
-	 * Memory decode on, as a guest driver's pci_enable_device() does:
-	 * vslice answers BAR0 and BAR2 only then (mbochs ignores the bit).
-	 */
 	if (vfio_enable_memory(v->device))
 		return "enabling memory decode";
 	return NULL;
