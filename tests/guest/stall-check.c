@@ -12,7 +12,8 @@
  *	each writable one, call VFIO_DEVICE_RESET, run the mdevctl
  *	callout's "get attributes" (CALLOUT, or "-" when the image has
  *	none) and create and remove another instance of TYPE_DIR (a type
- *	of the same GPU); each must answer within a second.  Then the
+ *	of the same GPU); each must answer within a second (or three times
+ *	what it takes while nothing hangs, if that is longer).  Then the
  *	fault is resolved and the access must complete with the right data.
  *   stall-check SUITE kill UUID
  *	A pread and a pwrite of the whole BAR0 in one call, each in a child
@@ -253,6 +254,7 @@ struct hang_ctx {
 	int dev;
 	struct probe probes[MAX_PROBES];
 	int nprobes;
+	int64_t limit[G_NR];	/* the bound of each kind of probe */
 };
 
 /* Runs in the probe's process: the operation, timed; returns ok. */
@@ -494,7 +496,7 @@ static void probes_reap(struct hang_ctx *c, int64_t limit_ns)
 	}
 }
 
-/* One result per probe group: each operation answered within ANSWER_NS. */
+/* One result per probe group: each operation answered within its bound. */
 static void probes_report(struct hang_ctx *c, const char *name)
 {
 	for (int g = 0; g < G_NR; g++) {
@@ -511,16 +513,20 @@ static void probes_report(struct hang_ctx *c, const char *name)
 				continue;
 			n++;
 			base = base ? base + 1 : p->what;
-			printf("stall-check: %s: %s %s: %s%.1f ms %s\n", name, group_name[g],
-			       base, p->answered ? "" : "no answer after ",
-			       ms(p->answered ? p->ns : ANSWER_NS + ANSWER_NS / 2), p->detail);
-			if (p->answered && p->ok && p->ns <= ANSWER_NS)
+			printf("stall-check: %s: %s %s: %s%.1f ms (bound %.1f ms) %s\n", name,
+			       group_name[g], base, p->answered ? "" : "no answer after ",
+			       ms(p->answered ? p->ns : c->limit[g] + ANSWER_NS / 2),
+			       ms(c->limit[g]), p->detail);
+			if (p->answered && p->ok && p->ns <= c->limit[g])
 				continue;
 			bad++;
 			if (at < sizeof(why) - 1)
-				at += snprintf(why + at, sizeof(why) - at, "%s%s %s", bad > 1 ? "; " : "",
-					       base, !p->answered ? "did not answer within 1.5 s" :
-					       p->ns > ANSWER_NS ? "took over 1 s" : p->detail);
+				at += snprintf(why + at, sizeof(why) - at, "%s%s %s %.1f ms%s%s",
+					       bad > 1 ? "; " : "", base,
+					       !p->answered ? "did not answer within" :
+					       p->ns > c->limit[g] ? "took over" : "failed in",
+					       ms(p->answered ? p->ns : c->limit[g] + ANSWER_NS / 2),
+					       p->detail[0] ? ": " : "", p->detail);
 		}
 		snprintf(res, sizeof(res), "%s/%s", name, group_name[g]);
 		if (g == G_CALLOUT && !n)
@@ -604,13 +610,13 @@ static void hang_case(struct hang_ctx *c, int uffd, const struct hang_case *hc)
 		/*
 		 * One after the other, so that each is timed on a machine
 		 * not busy with the others; one that does not answer stays
-		 * behind, blocked, while the next runs.  Each has its
-		 * second, plus half of one for its process to start.
+		 * behind, blocked, while the next runs.  Each has its bound,
+		 * plus half a second for its process to start.
 		 */
 		probes_plan(c);
 		for (i = 0; i < c->nprobes; i++) {
 			probe_start(c, i);
-			probes_collect(c, ANSWER_NS + ANSWER_NS / 2);
+			probes_collect(c, c->limit[c->probes[i].group] + ANSWER_NS / 2);
 		}
 		probes_report(c, hc->name);
 	} else {
@@ -689,6 +695,30 @@ static int cmd_hang(const char *uuid, const char *type_dir, const char *callout)
 		   "cannot open the device or a userfaultfd (see above)");
 	if (c->dev < 0 || uffd < 0)
 		return 1;
+
+	/*
+	 * The bound of each kind of probe: the issue's second, or three
+	 * times its slowest run while nothing hangs, whichever is longer (a
+	 * sanitizer kernel starts the callout slowly; a probe that waits on
+	 * a hung access never answers at all).
+	 */
+	probes_plan(c);
+	for (i = 0; i < (unsigned int)c->nprobes; i++) {
+		probe_start(c, i);
+		probes_collect(c, 30 * NSEC);
+	}
+	for (i = 0; i < G_NR; i++)
+		c->limit[i] = ANSWER_NS;
+	for (i = 0; i < (unsigned int)c->nprobes; i++) {
+		struct probe *p = &c->probes[i];
+
+		if (p->answered && 3 * p->ns > c->limit[p->group])
+			c->limit[p->group] = 3 * p->ns;
+	}
+	for (i = 0; i < G_NR; i++)
+		printf("stall-check: %s: bound %.1f ms\n", group_name[i], ms(c->limit[i]));
+	probes_reap(c, 5 * ANSWER_NS);
+
 	for (i = 0; i < sizeof(hang_cases) / sizeof(hang_cases[0]); i++)
 		hang_case(c, uffd, &hang_cases[i]);
 	close(uffd);
@@ -963,6 +993,13 @@ static void dev_close(struct devfds *d)
 	close(d->group);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void new_uuid(char *uuid)
 {
 	read_file("/proc/sys/kernel/random/uuid", uuid, 40);
@@ -987,25 +1024,18 @@ static int remove_mdev(const char *uuid)
 
 /*
  * The other vGPUs of one round: Y is opened, Z (open beforehand) closed,
- * C1 created and C2 (created beforehand) removed, each by its own process
- * at the same moment, so that each starts while X's slice is cleared.
+ * C1 created or C2 (created beforehand) removed, by a process of its own
+ * that starts as X is closed.
  */
 struct others {
 	const char *y, *type_dir;
 	char z[40], c1[40], c2[40];
 };
 
-struct report {
-	int op;
-	int err;
-	int64_t ns;
-};
-
 static void worker(struct others *o, int op, int ready, int go, int rep)
 {
-	struct report r = { .op = op };
 	struct devfds d;
-	int64_t t0;
+	int64_t t[2];
 	char c;
 
 	if (op == OP_CLOSE && dev_open(o->z, &d))
@@ -1014,66 +1044,63 @@ static void worker(struct others *o, int op, int ready, int go, int rep)
 		_exit(1);
 	/* X's close (and its clearing, if the close does it) has begun. */
 	usleep(5000);
-	t0 = now_ns();
+	t[1] = 0;
+	t[0] = now_ns();
 	switch (op) {
 	case OP_OPEN:
-		r.err = dev_open(o->y, &d) ? EIO : 0;
+		t[1] = dev_open(o->y, &d) ? EIO : 0;
 		break;
 	case OP_CLOSE:
 		dev_close(&d);
 		break;
 	case OP_CREATE:
-		r.err = create_in(o->type_dir, o->c1);
+		t[1] = create_in(o->type_dir, o->c1);
 		break;
 	case OP_REMOVE:
-		r.err = remove_mdev(o->c2);
+		t[1] = remove_mdev(o->c2);
 		break;
 	}
-	r.ns = now_ns() - t0;
-	if (write(rep, &r, sizeof(r)) != sizeof(r))
+	t[0] = now_ns() - t[0];
+	if (write(rep, t, sizeof(t)) != sizeof(t))
 		_exit(1);
-	if (op == OP_OPEN && !r.err)
+	if (op == OP_OPEN && !t[1])
 		dev_close(&d);
 	_exit(0);
 }
 
 /*
- * One round.  With @x, X's user writes all of X's slice and closes X
- * while the workers run (started first, so that they hold none of X's
- * fds), and X's next open, which waits for X's own slice, sets @tclear;
- * without, the workers run alone (the baseline).  @t gets their times.
+ * One round of one operation @op on another vGPU.  With @x, X's user
+ * writes all of X's slice and closes X while the worker runs (started
+ * first, so that it holds none of X's fds), and X's next open, which
+ * waits for X's own slice, sets @tclear; without, the worker runs alone
+ * (the baseline).  @t gets the operation's time.
  */
-static int isolate_round(const char *x, struct others *o, int64_t *t,
+static int isolate_round(const char *x, struct others *o, int op, int64_t *t,
 			 int64_t *tclear, uint64_t *size)
 {
-	int ready[2], go[2], rep[2], ret = -1, started = 0;
-	pid_t pids[OP_NR];
+	int ready[2], go[2], rep[2], ret = -1;
 	volatile uint64_t *map;
+	int64_t tclose, r[2];
 	struct devfds d;
-	int64_t tclose;
 	uint64_t off;
+	pid_t pid;
 	char c;
 
 	new_uuid(o->z);
 	new_uuid(o->c1);
 	new_uuid(o->c2);
-	if (create_in(o->type_dir, o->z) || create_in(o->type_dir, o->c2))
+	if ((op == OP_CLOSE && create_in(o->type_dir, o->z)) ||
+	    (op == OP_REMOVE && create_in(o->type_dir, o->c2)))
 		return -1;
 	if (pipe(ready) || pipe(go) || pipe(rep))
 		return -1;
-	for (int i = 0; i < OP_NR; i++) {
-		pids[i] = fork();
-		if (pids[i] == 0)
-			worker(o, i, ready[1], go[0], rep[1]);
-		started += pids[i] > 0;
-	}
+	pid = fork();
+	if (pid == 0)
+		worker(o, op, ready[1], go[0], rep[1]);
 	close(ready[1]);
 	close(go[0]);
 	close(rep[1]);
-	for (int i = 0; i < started; i++)
-		if (read(ready[0], &c, 1) != 1)
-			goto out;
-	if (started != OP_NR)
+	if (pid < 0 || read(ready[0], &c, 1) != 1)
 		goto out;
 	if (x) {
 		if (dev_open(x, &d))
@@ -1087,7 +1114,7 @@ static int isolate_round(const char *x, struct others *o, int64_t *t,
 		munmap((void *)map, *size);
 	}
 	/* Go before the close: a close that clears in place blocks. */
-	if (write(go[1], "gggg", OP_NR) != OP_NR)
+	if (write(go[1], "g", 1) != 1)
 		goto out;
 	tclose = now_ns();
 	if (x) {
@@ -1097,86 +1124,87 @@ static int isolate_round(const char *x, struct others *o, int64_t *t,
 		*tclear = now_ns() - tclose;
 		dev_close(&d);
 	}
-	ret = 0;
-	for (int i = 0; i < OP_NR; i++) {
-		struct report r;
-
-		if (read(rep[0], &r, sizeof(r)) != sizeof(r) || r.err || r.op < 0 || r.op >= OP_NR)
-			ret = -1;
-		else
-			t[r.op] = r.ns;
+	if (read(rep[0], r, sizeof(r)) == sizeof(r) && !r[1]) {
+		*t = r[0];
+		ret = 0;
 	}
 out:
 	close(go[1]);
 	close(ready[0]);
-	for (int i = 0; i < OP_NR; i++) {
-		if (pids[i] > 0) {
-			if (ret)
-				kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
+	if (pid > 0) {
+		if (ret)
+			kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 	}
 	close(rep[0]);
-	remove_mdev(o->z);
-	remove_mdev(o->c1);
-	remove_mdev(o->c2);
+	if (op == OP_CLOSE)
+		remove_mdev(o->z);
+	if (op == OP_CREATE)
+		remove_mdev(o->c1);
+	if (op == OP_REMOVE && ret)
+		remove_mdev(o->c2);
 	return ret;
 }
 
 static int cmd_isolate(const char *x, const char *y, const char *type_dir)
 {
-	int64_t base[OP_NR] = { 0 }, during[OP_NR], t[OP_NR], tclear = 0, tc = 0;
 	struct others o = { .y = y, .type_dir = type_dir };
+	int64_t rounds[5], base, during, tclear, tc, t;
 	uint64_t size = 0;
-	int round;
+	char name[64];
 
-	/* Baseline: the slowest of four rounds after a warm-up round. */
-	for (round = 0; round < 5; round++) {
-		if (isolate_round(NULL, &o, t, NULL, NULL)) {
-			lab_result(0, "isolate-setup", "the operations on the other vGPUs failed");
-			return 1;
-		}
-		for (int i = 0; round && i < OP_NR; i++)
-			base[i] = t[i] > base[i] ? t[i] : base[i];
-		usleep(100000);
-	}
+	for (int op = 0; op < OP_NR; op++) {
+		int round;
 
-	/*
-	 * Three rounds while X is let go of, each operation's fastest: a
-	 * wait for X's clearing slows every round down, a descheduled vCPU
-	 * of the shared machine only some.
-	 */
-	for (round = 0; round < 3; round++) {
-		if (isolate_round(x, &o, t, &tc, &size)) {
-			lab_result(0, "isolate-setup", "a round of X's close and the other operations failed");
-			return 1;
+		/* Baseline: the median of five rounds after a warm-up round. */
+		for (round = 0; round < 6; round++) {
+			if (isolate_round(NULL, &o, op, &t, NULL, NULL))
+				goto failed;
+			if (round)
+				rounds[round - 1] = t;
+			usleep(50000);
 		}
-		printf("stall-check: X (%llu MiB) closed -> opened again: %.1f ms; meanwhile open %.2f, close %.2f, create %.2f, remove %.2f ms\n",
-		       (unsigned long long)size >> 20, ms(tc), ms(t[OP_OPEN]), ms(t[OP_CLOSE]),
-		       ms(t[OP_CREATE]), ms(t[OP_REMOVE]));
-		for (int i = 0; i < OP_NR; i++)
-			during[i] = !round || t[i] < during[i] ? t[i] : during[i];
-		tclear = !round || tc < tclear ? tc : tclear;
-	}
-	for (int i = 0; i < OP_NR; i++) {
+		qsort(rounds, 5, sizeof(rounds[0]), cmp_i64);
+		base = rounds[2];
+
 		/*
-		 * Generous: four times the slowest baseline round, or, when
-		 * X's clearing is long, half of it on top of that round.
-		 * Waiting for X's clearing costs about all of it.
+		 * Three rounds while X is let go of, the fastest: a wait for
+		 * X's clearing slows every round down, a descheduled vCPU of
+		 * the shared machine only some.
 		 */
-		int64_t limit = 4 * base[i];
-		char name[64];
+		during = tclear = INT64_MAX;
+		for (round = 0; round < 3; round++) {
+			if (isolate_round(x, &o, op, &t, &tc, &size))
+				goto failed;
+			printf("stall-check: %s of another vGPU: %.2f ms while X (%llu MiB) was closed and opened again in %.1f ms\n",
+			       op_name[op], ms(t), (unsigned long long)size >> 20, ms(tc));
+			during = t < during ? t : during;
+			tclear = tc < tclear ? tc : tclear;
+		}
 
-		if (base[i] + tclear / 2 > limit)
-			limit = base[i] + tclear / 2;
-		printf("stall-check: %s of another vGPU: %.2f ms while X is let go of, baseline %.2f ms, limit %.2f ms\n",
-		       op_name[i], ms(during[i]), ms(base[i]), ms(limit));
-		snprintf(name, sizeof(name), "other-%s-while-clearing", op_name[i]);
-		snprintf(why, sizeof(why), "%.2f ms at best while X's slice was let go of (baseline %.2f ms, X's close to reopen %.1f ms)",
-			 ms(during[i]), ms(base[i]), ms(tclear));
-		lab_result(during[i] <= limit, name, why);
+		/*
+		 * Generous: three times the baseline, or, when X's clearing
+		 * is long, a third of it on top of the baseline.  Waiting for
+		 * X's clearing costs about all of it.
+		 */
+		{
+			int64_t limit = 3 * base;
+
+			if (base + tclear / 3 > limit)
+				limit = base + tclear / 3;
+			printf("stall-check: %s of another vGPU: baseline %.2f ms (rounds %.2f to %.2f), while X is let go of %.2f ms at best, limit %.2f ms\n",
+			       op_name[op], ms(base), ms(rounds[0]), ms(rounds[4]), ms(during),
+			       ms(limit));
+			snprintf(name, sizeof(name), "other-%s-while-clearing", op_name[op]);
+			snprintf(why, sizeof(why), "%.2f ms at best while X's slice was let go of (baseline %.2f ms, X's close to reopen %.1f ms at best)",
+				 ms(during), ms(base), ms(tclear));
+			lab_result(during <= limit, name, why);
+		}
 	}
 	return lab_failures ? 1 : 0;
+failed:
+	lab_result(0, "isolate-setup", "a round of the operations on the other vGPUs failed");
+	return 1;
 }
 
 int main(int argc, char **argv)
