@@ -12,8 +12,8 @@
  *	each writable one, call VFIO_DEVICE_RESET, run the mdevctl
  *	callout's "get attributes" (CALLOUT, or "-" when the image has
  *	none) and create and remove another instance of TYPE_DIR (a type
- *	of the same GPU); each must answer within a second (or three times
- *	what it takes while nothing hangs, if that is longer).  Then the
+ *	of the same GPU); each must answer within a second (or five times
+ *	what it takes just before, while nothing hangs, if that is longer).  Then the
  *	fault is resolved and the access must complete with the right data.
  *   stall-check SUITE kill UUID
  *	A pread and a pwrite of the whole BAR0 in one call, each in a child
@@ -539,6 +539,35 @@ static void probes_report(struct hang_ctx *c, const char *name)
 	}
 }
 
+/*
+ * The bound of each kind of probe: the issue's second, or five times its
+ * slowest run while nothing hangs, measured just before, whichever is
+ * longer (a loaded machine or a sanitizer kernel starts the callout
+ * slowly; a probe that waits on a hung access never answers at all).
+ */
+static void probes_bounds(struct hang_ctx *c, const char *name)
+{
+	int i;
+
+	probes_plan(c);
+	for (i = 0; i < c->nprobes; i++) {
+		probe_start(c, i);
+		probes_collect(c, 30 * NSEC);
+	}
+	for (i = 0; i < G_NR; i++)
+		c->limit[i] = ANSWER_NS;
+	for (i = 0; i < c->nprobes; i++) {
+		struct probe *p = &c->probes[i];
+
+		if (p->answered && 5 * p->ns > c->limit[p->group])
+			c->limit[p->group] = 5 * p->ns;
+	}
+	for (i = 0; i < G_NR; i++)
+		printf("stall-check: %s: %s: bound %.1f ms\n", name, group_name[i],
+		       ms(c->limit[i]));
+	probes_reap(c, 5 * ANSWER_NS);
+}
+
 /* ---- hang: one case ---- */
 
 struct hang_case {
@@ -595,6 +624,7 @@ static void hang_case(struct hang_ctx *c, int uffd, const struct hang_case *hc)
 		perror("pread");
 	}
 
+	probes_bounds(c, hc->name);
 	a.buf = uffd_page(uffd);
 	if (!a.buf || pthread_create(&t, NULL, access_thread, &a)) {
 		lab_result(0, "hang-setup", "no userfaultfd page or thread");
@@ -695,29 +725,6 @@ static int cmd_hang(const char *uuid, const char *type_dir, const char *callout)
 		   "cannot open the device or a userfaultfd (see above)");
 	if (c->dev < 0 || uffd < 0)
 		return 1;
-
-	/*
-	 * The bound of each kind of probe: the issue's second, or three
-	 * times its slowest run while nothing hangs, whichever is longer (a
-	 * sanitizer kernel starts the callout slowly; a probe that waits on
-	 * a hung access never answers at all).
-	 */
-	probes_plan(c);
-	for (i = 0; i < (unsigned int)c->nprobes; i++) {
-		probe_start(c, i);
-		probes_collect(c, 30 * NSEC);
-	}
-	for (i = 0; i < G_NR; i++)
-		c->limit[i] = ANSWER_NS;
-	for (i = 0; i < (unsigned int)c->nprobes; i++) {
-		struct probe *p = &c->probes[i];
-
-		if (p->answered && 3 * p->ns > c->limit[p->group])
-			c->limit[p->group] = 3 * p->ns;
-	}
-	for (i = 0; i < G_NR; i++)
-		printf("stall-check: %s: bound %.1f ms\n", group_name[i], ms(c->limit[i]));
-	probes_reap(c, 5 * ANSWER_NS);
 
 	for (i = 0; i < sizeof(hang_cases) / sizeof(hang_cases[0]); i++)
 		hang_case(c, uffd, &hang_cases[i]);
