@@ -44,8 +44,14 @@ static const char *const gpu_keys[] = {
 
 static const char *const type_keys[] = {
 	"name", "vram_mib", "max_instances", "max_width", "max_height",
-	"heads", "weight", "fps_cap", "pci_class",
+	"pci_class",
 };
+
+/*
+ * Keys of format 1.0 sources that format 1.1 retired: a table that sets
+ * one is refused, so that nobody keeps tuning a value that does nothing.
+ */
+static const char *const retired_keys[] = { "heads", "weight", "fps_cap" };
 
 static __printf(3, 4) int src_error(const struct src *s, unsigned int line, const char *fmt, ...)
 {
@@ -174,10 +180,13 @@ static int set_type_key(struct src *s, unsigned int line, const char *key, const
 	struct vgpu_fw_type *t = &st->t;
 	int k = key_index(type_keys, ARRAY_SIZE(type_keys), key);
 	u32 *field[] = { NULL, &t->vram_mib, &t->max_instances, &t->max_width,
-			 &t->max_height, &t->heads, &t->weight, &t->fps_cap,
-			 &t->pci_class };
+			 &t->max_height, &t->pci_class };
 	size_t i;
 
+	if (k < 0 && key_index(retired_keys, ARRAY_SIZE(retired_keys), key) >= 0)
+		return src_error(s, line,
+				 "\"%s\" in [type %s]: format 1.1 retired it (no vGPU ever acted on it); delete the line",
+				 key, t->id);
 	if (k < 0)
 		return src_error(s, line, "unknown key \"%s\" in [type %s]", key, t->id);
 	if (st->seen & 1U << k)
@@ -336,9 +345,10 @@ static u8 *serialise(const struct src *s, u32 entry_size, size_t *len)
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_INST, t->max_instances);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_WIDTH, t->max_width);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_HEIGHT, t->max_height);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_HEADS, t->heads);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_WEIGHT, t->weight);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_FPS_CAP, t->fps_cap);
+		/* Retired, filled so that a format 1.0 driver loads the image. */
+		vgpu_fw_put_le32(e + VGPU_FW_ENT_HEADS, VGPU_FW_RETIRED_HEADS_FILL);
+		vgpu_fw_put_le32(e + VGPU_FW_ENT_WEIGHT, VGPU_FW_RETIRED_WEIGHT_FILL);
+		vgpu_fw_put_le32(e + VGPU_FW_ENT_FPS_CAP, VGPU_FW_RETIRED_FPS_CAP_FILL);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_PCI_CLASS, t->pci_class);
 	}
 	vgpu_fw_put_le32(img + VGPU_FW_HDR_CRC, vgpu_fw_crc32(img, *len));

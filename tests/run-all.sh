@@ -3,7 +3,8 @@
 #
 # `make check`: every test stage of tests/README.md, then the totals.
 #
-#   lint            tests/lint/run-lint.sh (host)
+#   lint            tests/lint/run-lint.sh (host; builds or reuses the test
+#                   kernel, whose tree compiles the KUnit suites)
 #   userspace       the mdevctl callout's and vslicectl's unit tests (host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
 #   libvirt         the libvirt end to end flow on a Debian 12 lab host

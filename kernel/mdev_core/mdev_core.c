@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vslice mediated device core: parent registration, and creation and
- * removal of mdevs.
+ * vslice mediated device core: parent registration, and creation,
+ * removal and release of mdevs (their sysfs attributes are mdev_sysfs.c's).
  *
  * The bus ("mdev"), the class ("mdev_bus") and the sysfs layout are the
  * upstream ABI, so this module and the in-tree mdev.ko cannot be loaded
@@ -289,6 +289,31 @@ static int mdev_bind_driver(struct mdev_device *mdev)
 	module_put(pick.drv->driver.owner);
 	return ret;
 }
+
+/*
+ * The last reference to an mdev went: it is off mdev_list already (its
+ * removal, or the failed create, took it off), so only the memory that
+ * mdev_device_create() allocated and the type reference it took remain.
+ */
+static void mdev_device_release(struct device *dev)
+{
+	struct mdev_device *mdev = to_mdev_device(dev);
+
+	kobject_put(&mdev->type->kobj);
+	kfree(mdev);
+	mdev_object_put();
+}
+
+/*
+ * No name: a named type puts DEVTYPE= in every uevent of the device, and
+ * libvirt's udev backend ignores devices with a DEVTYPE it does not know
+ * (virsh then shows a running vGPU as inactive).  The in-tree mdev core
+ * sends none either.
+ */
+static const struct device_type mdev_device_type = {
+	.groups = mdev_device_groups,
+	.release = mdev_device_release,
+};
 
 /**
  * mdev_device_create() - create an mdev of a type

@@ -9,7 +9,7 @@
 #include <vslice/mdev.h>
 
 extern const struct bus_type mdev_bus_type;
-extern const struct device_type mdev_device_type;
+extern const struct attribute_group *mdev_device_groups[];
 
 static inline struct mdev_driver *to_mdev_driver(const struct device_driver *drv)
 {

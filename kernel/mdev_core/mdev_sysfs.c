@@ -298,29 +298,10 @@ static const struct attribute_group mdev_device_group = {
 	.attrs = mdev_device_attrs,
 };
 
-static const struct attribute_group *mdev_device_groups[] = {
+/* The attributes of every mdev; mdev_core.c gives them to its device type. */
+const struct attribute_group *mdev_device_groups[] = {
 	&mdev_device_group,
 	NULL,
-};
-
-static void mdev_device_release(struct device *dev)
-{
-	struct mdev_device *mdev = to_mdev_device(dev);
-
-	kobject_put(&mdev->type->kobj);
-	kfree(mdev);
-	mdev_object_put();
-}
-
-/*
- * No name: a named type puts DEVTYPE= in every uevent of the device, and
- * libvirt's udev backend ignores devices with a DEVTYPE it does not know
- * (virsh then shows a running vGPU as inactive).  The in-tree mdev core
- * sends none either.
- */
-const struct device_type mdev_device_type = {
-	.groups = mdev_device_groups,
-	.release = mdev_device_release,
 };
 
 /**

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Parsing of the UUID written to a type's "create" attribute.  Pure
- * logic with no kernel dependency beyond fixed-width types, so that KUnit
- * and a userspace fuzzer compile the same file.
+ * Parsing of the UUID written to a type's "create" attribute: the
+ * sysfs length rules around the kernel's uuid_parse().  Pure logic, so
+ * that KUnit and a userspace fuzzer (with the pure environment's
+ * uuid_parse()) compile the same file.
  */
 #ifndef VSLICE_MDEV_UUID_H
 #define VSLICE_MDEV_UUID_H

@@ -90,9 +90,8 @@ struct vgpu_device {
  *	@lock), so that a trapped read takes no lock: it reads the
  *	register and retries if a change ran meanwhile
  * @open: a user holds the device open
- * @owner: owner tag, set by whoever created the instance
- * @weight: scheduler weight
- * @fps_cap: frame-rate cap, frames per second
+ * @owner: a free-text label for whoever created the instance; it grants
+ *	and checks nothing
  * @cfg: the emulated PCI configuration space
  * @regs: the emulated MMIO registers behind BAR2; its limits hold the
  *	instance's maximum resolution
@@ -110,8 +109,6 @@ struct vgpu_instance {
 	seqcount_mutex_t emul_seq;	/* cfg and regs changes; writers hold lock */
 	bool open;
 	char owner[VGPU_OWNER_LEN];
-	u32 weight;
-	u32 fps_cap;
 	struct vgpu_cfg cfg;
 	struct vgpu_regs regs;
 	struct vgpu_irq irq;

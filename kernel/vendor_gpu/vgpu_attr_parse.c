@@ -32,7 +32,7 @@ static size_t parse_decimal(const char *s, size_t len, u64 *out)
 }
 
 /**
- * vgpu_parse_owner() - an owner tag: who created the instance
+ * vgpu_parse_owner() - an owner label: who created the instance
  * @buf: the written bytes
  * @len: their number
  * @owner: receives the tag, NUL-terminated, VGPU_OWNER_LEN bytes
@@ -63,31 +63,6 @@ int vgpu_parse_owner(const char *buf, size_t len, char *owner)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_parse_owner);
-
-/**
- * vgpu_parse_u32() - a decimal number in a range
- * @buf: the written bytes
- * @len: their number
- * @min: smallest value allowed
- * @max: largest value allowed
- * @val: receives the value
- *
- * Return: 0, or -EINVAL (and @val untouched) for anything but a plain
- * decimal number from @min to @max.
- */
-int vgpu_parse_u32(const char *buf, size_t len, u32 min, u32 max, u32 *val)
-{
-	size_t n;
-	u64 v;
-
-	len = strip_newline(buf, len);
-	n = parse_decimal(buf, len, &v);
-	if (!n || n != len || v < min || v > max)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(vgpu_parse_u32);
 
 /**
  * vgpu_parse_resolution() - "<width>x<height>", within a maximum

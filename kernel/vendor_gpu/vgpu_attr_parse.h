@@ -13,7 +13,6 @@
 #define VGPU_OWNER_LEN 64
 
 int vgpu_parse_owner(const char *buf, size_t len, char *owner);
-int vgpu_parse_u32(const char *buf, size_t len, u32 min, u32 max, u32 *val);
 int vgpu_parse_resolution(const char *buf, size_t len, u32 max_width,
 			  u32 max_height, u32 *width, u32 *height);
 

@@ -12,11 +12,6 @@ static int own(const char *s, char *out)
 	return vgpu_parse_owner(s, strlen(s), out);
 }
 
-static int u32v(const char *s, u32 min, u32 max, u32 *v)
-{
-	return vgpu_parse_u32(s, strlen(s), min, max, v);
-}
-
 static int res(const char *s, u32 *w, u32 *h)
 {
 	return vgpu_parse_resolution(s, strlen(s), 1920, 1200, w, h);
@@ -47,30 +42,36 @@ static void attr_owner(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, owner, "kept");
 }
 
-static void attr_u32(struct kunit *test)
+/* The decimal numbers of a resolution: no sign, no leading zero, 32 bits. */
+static void attr_resolution_numbers(struct kunit *test)
 {
-	u32 v = 7;
+	u32 w = 1, h = 2;
 
-	KUNIT_EXPECT_EQ(test, u32v("1\n", 1, 1000, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 1U);
-	KUNIT_EXPECT_EQ(test, u32v("1000", 1, 1000, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, 1000U);
-	KUNIT_EXPECT_EQ(test, u32v("4294967295", 0, U32_MAX, &v), 0);
-	KUNIT_EXPECT_EQ(test, v, U32_MAX);
+	KUNIT_EXPECT_EQ(test, vgpu_parse_resolution("4294967295x4294967295", 21,
+						    U32_MAX, U32_MAX, &w, &h), 0);
+	KUNIT_EXPECT_EQ(test, w, U32_MAX);
+	KUNIT_EXPECT_EQ(test, h, U32_MAX);
 
-	v = 7;
-	KUNIT_EXPECT_EQ(test, u32v("0", 1, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("1001", 1, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("4294967296", 0, U32_MAX, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("99999999999", 0, U32_MAX, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("010", 1, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("-5", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("+5", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("5 ", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("0x10", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, u32v("\n", 0, 1000, &v), -EINVAL);
-	KUNIT_EXPECT_EQ(test, v, 7U);
+	w = 1;
+	h = 2;
+	KUNIT_EXPECT_EQ(test, vgpu_parse_resolution("4294967296x480", 14,
+						    U32_MAX, U32_MAX, &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_parse_resolution("640x99999999999", 15,
+						    U32_MAX, U32_MAX, &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("0640x480", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("640x0480", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("+640x480", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("-640x480", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("640 x480", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("640x480 ", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("640x480\n\n", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("0x280x0x1e0", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, res("\n", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_parse_resolution("640x480\0", 8, 1920, 1200, &w, &h),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, w, 1U);
+	KUNIT_EXPECT_EQ(test, h, 2U);
 }
 
 static void attr_resolution(struct kunit *test)
@@ -100,7 +101,7 @@ static void attr_resolution(struct kunit *test)
 
 static struct kunit_case vgpu_attr_cases[] = {
 	KUNIT_CASE(attr_owner),
-	KUNIT_CASE(attr_u32),
+	KUNIT_CASE(attr_resolution_numbers),
 	KUNIT_CASE(attr_resolution),
 	{}
 };

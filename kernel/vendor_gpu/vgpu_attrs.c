@@ -5,12 +5,15 @@
  * /sys/bus/mdev/devices/<uuid>/vslice/      one instance
  *   vram_offset, vram_size   where its slice is (read-only)
  *   scanout                  what its display scans out, or why nothing
- *   owner                    who created it (free text tag)
- *   weight, fps_cap          scheduler weight and frame-rate cap; may
- *                            change while a VM runs
+ *   owner                    a label for people and tools, naming who
+ *                            created it; no access control: root (the
+ *                            file is 0644) may set it to anything, and
+ *                            nothing checks it before an open, a create
+ *                            or a remove
  *   max_resolution           "<w>x<h>", at most the type's; only while
- *                            the device is not open (a guest driver
- *                            reads it once, at probe)
+ *                            the device is not open (a guest reads the
+ *                            limit through DISPI GETCAPS when its
+ *                            driver or firmware starts, and keeps it)
  *
  * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
  *   placement                "mixed" or "homogeneous"
@@ -96,54 +99,6 @@ static ssize_t owner_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(owner);
 
-/* weight and fps_cap: numbers the scheduler reads at each time slice. */
-static ssize_t vgpu_u32_store(struct device *dev, const char *name,
-			      const char *buf, size_t count, u32 max, u32 *field)
-{
-	struct vgpu_instance *inst = dev_to_inst(dev);
-	u32 val;
-
-	if (vgpu_parse_u32(buf, count, 1, max, &val)) {
-		dev_info(dev, "%s: \"%*pE\" is not a number from 1 to %u\n", name,
-			 (int)min_t(size_t, count, 80), buf, max);
-		return -EINVAL;
-	}
-	mutex_lock(&inst->lock);
-	*field = val;
-	mutex_unlock(&inst->lock);
-	return count;
-}
-
-static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_inst(dev)->weight));
-}
-
-static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
-			    const char *buf, size_t count)
-{
-	return vgpu_u32_store(dev, "weight", buf, count, 1000,
-			      &dev_to_inst(dev)->weight);
-}
-static DEVICE_ATTR_RW(weight);
-
-static ssize_t fps_cap_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_inst(dev)->fps_cap));
-}
-
-static ssize_t fps_cap_store(struct device *dev, struct device_attribute *attr,
-			     const char *buf, size_t count)
-{
-	struct vgpu_instance *inst = dev_to_inst(dev);
-
-	return vgpu_u32_store(dev, "fps_cap", buf, count, inst->type->fps_cap,
-			      &inst->fps_cap);
-}
-static DEVICE_ATTR_RW(fps_cap);
-
 static ssize_t max_resolution_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -175,7 +130,7 @@ static ssize_t max_resolution_store(struct device *dev,
 	}
 	mutex_lock(&inst->lock);
 	if (inst->open) {
-		dev_info(dev, "max_resolution: the device is open; its guest driver has already read the limit\n");
+		dev_info(dev, "max_resolution: the device is open; its guest may have read the limit (DISPI GETCAPS) already\n");
 		ret = -EBUSY;
 	} else {
 		write_seqcount_begin(&inst->emul_seq);
@@ -196,8 +151,6 @@ static struct attribute *vgpu_instance_attrs[] = {
 	&dev_attr_vram_size.attr,
 	&dev_attr_scanout.attr,
 	&dev_attr_owner.attr,
-	&dev_attr_weight.attr,
-	&dev_attr_fps_cap.attr,
 	&dev_attr_max_resolution.attr,
 	NULL,
 };

@@ -20,27 +20,27 @@
  * @image: the image
  * @size: its size in bytes
  *
- * The IEEE 802.3 CRC-32 (reflected, polynomial 0xedb88320, initial value
- * and final XOR all ones; what zlib's crc32() computes) over the whole
- * image, with the four bytes of the CRC field taken as zero so that the
- * CRC can sit inside the data it covers.  Bit by bit: images are a few
- * KiB, read once per probe, and a table would be 1 KiB of static data.
+ * The IEEE 802.3 CRC-32 (what zlib's crc32() computes, and the kernel's
+ * crc32_le() with the initial value and final XOR all ones) over the
+ * whole image, with the four bytes of the CRC field taken as zero so that
+ * the CRC can sit inside the data it covers: the bytes before the field,
+ * four zero bytes in its place, then the bytes after it.  crc32_le() is
+ * the kernel's in a kernel build and zlib's, through the pure
+ * environment, in userspace builds.
  *
  * Return: the CRC.
  */
 u32 vgpu_fw_crc32(const u8 *image, size_t size)
 {
+	static const u8 zero[4];
+	const size_t field = VGPU_FW_HDR_CRC, after = VGPU_FW_HDR_CRC + 4;
 	u32 crc = ~0U;
-	size_t i;
-	int bit;
 
-	for (i = 0; i < size; i++) {
-		bool in_field = i >= VGPU_FW_HDR_CRC && i < VGPU_FW_HDR_CRC + 4;
-
-		crc ^= in_field ? 0 : image[i];
-		for (bit = 0; bit < 8; bit++)
-			crc = crc >> 1 ^ (crc & 1 ? 0xedb88320U : 0);
-	}
+	crc = crc32_le(crc, image, size < field ? size : field);
+	if (size > field)
+		crc = crc32_le(crc, zero, (size < after ? size : after) - field);
+	if (size > after)
+		crc = crc32_le(crc, image + after, size - after);
 	return ~crc;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fw_crc32);
@@ -181,9 +181,6 @@ static void decode_type(const u8 *e, struct vgpu_fw_type *t)
 	t->max_instances = vgpu_fw_get_le32(e + VGPU_FW_ENT_MAX_INST);
 	t->max_width = vgpu_fw_get_le32(e + VGPU_FW_ENT_MAX_WIDTH);
 	t->max_height = vgpu_fw_get_le32(e + VGPU_FW_ENT_MAX_HEIGHT);
-	t->heads = vgpu_fw_get_le32(e + VGPU_FW_ENT_HEADS);
-	t->weight = vgpu_fw_get_le32(e + VGPU_FW_ENT_WEIGHT);
-	t->fps_cap = vgpu_fw_get_le32(e + VGPU_FW_ENT_FPS_CAP);
 	t->pci_class = vgpu_fw_get_le32(e + VGPU_FW_ENT_PCI_CLASS);
 }
 
@@ -246,9 +243,6 @@ static bool check_ranges(const struct vgpu_fw_type *t, u32 gpu_vram, u32 i,
 		{ "max_instances", t->max_instances, 1, gpu_vram / t->vram_mib },
 		{ "max_width", t->max_width, VGPU_FW_MIN_WIDTH, VGPU_FW_MAX_RES },
 		{ "max_height", t->max_height, VGPU_FW_MIN_HEIGHT, VGPU_FW_MAX_RES },
-		{ "heads", t->heads, 1, VGPU_FW_MAX_HEADS },
-		{ "weight", t->weight, 1, VGPU_FW_MAX_WEIGHT },
-		{ "fps_cap", t->fps_cap, 1, VGPU_FW_MAX_FPS },
 	};
 	size_t k;
 
@@ -293,6 +287,11 @@ static int check_type(const u8 *data, const struct fw_header *h, u32 i,
 		return refuse(why, why_len, -EINVAL,
 			      "type %u (%s): vram_mib %u exceeds the GPU's %u MiB",
 			      i, t.id, t.vram_mib, gpu_vram);
+	/* Published, it could never be created: its BAR0 would not exist. */
+	if (t.vram_mib > VGPU_FW_MAX_SLICE_MIB)
+		return refuse(why, why_len, -EINVAL,
+			      "type %u (%s): vram_mib %u exceeds the %u MiB that a 32-bit BAR0 and VIDEO_MEMORY_64K can describe",
+			      i, t.id, t.vram_mib, VGPU_FW_MAX_SLICE_MIB);
 	if (!check_ranges(&t, gpu_vram, i, why, why_len))
 		return -EINVAL;
 	if (t.pci_class != VGPU_FW_CLASS_VGA && t.pci_class != VGPU_FW_CLASS_DISPLAY)
@@ -301,6 +300,24 @@ static int check_type(const u8 *data, const struct fw_header *h, u32 i,
 			      i, t.id, t.pci_class, VGPU_FW_CLASS_VGA,
 			      VGPU_FW_CLASS_DISPLAY);
 	return 0;
+}
+
+/*
+ * The retired fields (heads, weight, fps_cap) that a format 1.0 entry
+ * sets.  1.0 required them, so its author meant them; the caller says
+ * that they are ignored.
+ */
+static u32 retired_set(const u8 *e)
+{
+	u32 set = 0;
+
+	if (vgpu_fw_get_le32(e + VGPU_FW_ENT_HEADS))
+		set |= VGPU_FW_IGNORED_HEADS;
+	if (vgpu_fw_get_le32(e + VGPU_FW_ENT_WEIGHT))
+		set |= VGPU_FW_IGNORED_WEIGHT;
+	if (vgpu_fw_get_le32(e + VGPU_FW_ENT_FPS_CAP))
+		set |= VGPU_FW_IGNORED_FPS_CAP;
+	return set;
 }
 
 /**
@@ -319,8 +336,10 @@ static int check_type(const u8 *data, const struct fw_header *h, u32 i,
  * on failure @table is untouched, so a caller can never use a table that
  * is half old and half new.  Fields the image has beyond format 1 (a
  * longer header, longer entries, bytes after the last entry, the header's
- * reserved bytes) are skipped, whatever its minor version.  The id and
- * name of each type are copied up to their NUL and zero-padded.
+ * reserved bytes) are skipped, whatever its minor version, and so are
+ * the fields format 1.1 retired (heads, weight, fps_cap): whatever they
+ * hold, @table->ignored names those a 1.0 image sets.  The id and name of
+ * each type are copied up to their NUL and zero-padded.
  *
  * Return: 0 when @table holds the image's table; -EINVAL when the image
  * is damaged or malformed, including an unknown major version and more
@@ -352,9 +371,13 @@ int vgpu_fw_parse(const u8 *data, size_t size, const struct vgpu_fw_gpu *gpu,
 	table->gpu.device = h.device;
 	table->gpu.vram_mib = h.vram_mib;
 	table->revision = h.revision;
+	table->minor = h.minor;
 	table->nr_types = h.nr_types;
-	for (i = 0; i < h.nr_types; i++)
+	for (i = 0; i < h.nr_types; i++) {
 		decode_type(entry_at(data, &h, i), &table->types[i]);
+		if (!h.minor)
+			table->ignored |= retired_set(entry_at(data, &h, i));
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fw_parse);

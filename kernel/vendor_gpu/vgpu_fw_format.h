@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The on-disk layout of the vGPU type table image, format 1: what the
+ * The on-disk layout of the vGPU type table image, format 1.1: what the
  * parser (vgpu_fw.c), the builder (firmware/mkfw.c), the KUnit suite and
  * the fuzzer share.  firmware/README.md documents the same layout for
  * people; keep the two in step.
@@ -19,11 +19,14 @@
  * A new major version is free to change anything, so readers refuse any
  * major they do not know.  A new minor version may only add: fields in
  * the reserved tail of the header, fields after the v1 part of each entry
- * (a larger entry size), bytes after the last entry.  Readers accept
- * every minor version and skip what they do not know.
+ * (a larger entry size), bytes after the last entry.  It may also retire
+ * a field: the field keeps its offset, its readers ignore it, and its
+ * writers fill it with a value that every older reader accepts.  Readers
+ * accept every minor version and skip what they do not know.
  */
 #define VGPU_FW_FORMAT_MAJOR	1
-#define VGPU_FW_FORMAT_MINOR	0
+/* 1.1 retired heads, weight and fps_cap (see the entry below). */
+#define VGPU_FW_FORMAT_MINOR	1
 
 /* Header: offsets from the start of the image. */
 #define VGPU_FW_HDR_MAGIC	0x00	/* 4 bytes, "VSFW" */
@@ -48,19 +51,29 @@
 #define VGPU_FW_ENT_MAX_INST	0x44	/* le32 */
 #define VGPU_FW_ENT_MAX_WIDTH	0x48	/* le32 */
 #define VGPU_FW_ENT_MAX_HEIGHT	0x4c	/* le32 */
-#define VGPU_FW_ENT_HEADS	0x50	/* le32 */
-#define VGPU_FW_ENT_WEIGHT	0x54	/* le32 */
-#define VGPU_FW_ENT_FPS_CAP	0x58	/* le32 */
+/*
+ * Retired in 1.1: heads, weight and fps_cap of format 1.0.  No part of a
+ * vGPU ever acted on them (it has one scanout, and nothing schedules or
+ * paces it), so readers ignore them.  They keep their offsets and
+ * writers fill them with values a 1.0 reader accepts, so that a 1.0
+ * driver still loads a 1.1 image (it checks heads 1..4, weight 1..1000,
+ * fps_cap 1..240).
+ */
+#define VGPU_FW_ENT_HEADS	0x50	/* le32, retired */
+#define VGPU_FW_ENT_WEIGHT	0x54	/* le32, retired */
+#define VGPU_FW_ENT_FPS_CAP	0x58	/* le32, retired */
 #define VGPU_FW_ENT_PCI_CLASS	0x5c	/* le32 */
 #define VGPU_FW_ENT_V1_SIZE	0x60
+
+/* What 1.1 writers put in the retired fields. */
+#define VGPU_FW_RETIRED_HEADS_FILL	1
+#define VGPU_FW_RETIRED_WEIGHT_FILL	100
+#define VGPU_FW_RETIRED_FPS_CAP_FILL	60
 
 /* The value ranges of struct vgpu_fw_type, inclusive. */
 #define VGPU_FW_MIN_WIDTH	640
 #define VGPU_FW_MIN_HEIGHT	480
 #define VGPU_FW_MAX_RES		16384
-#define VGPU_FW_MAX_HEADS	4
-#define VGPU_FW_MAX_WEIGHT	1000
-#define VGPU_FW_MAX_FPS		240
 
 /* Long enough for every message vgpu_fw_parse() writes to @why. */
 #define VGPU_FW_WHY_LEN		128

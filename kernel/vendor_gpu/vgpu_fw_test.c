@@ -2,9 +2,10 @@
 /*
  * KUnit suite for the type table image parser.
  *
- * Images are built in memory from a description and sealed with the
- * kernel's own CRC-32 (crc32_le), not the parser's, so a parser whose CRC
- * is not the IEEE one fails here.  Each corruption case changes one thing
+ * Images are built in memory from a description and sealed with
+ * crc32_le() over the whole image with the CRC field zeroed, not with the
+ * parser's piecewise computation, so a parser that covers the wrong bytes
+ * or is not the IEEE CRC fails here.  Each corruption case changes one thing
  * in a valid image and checks the errno, the name of the failed check at
  * the start of the reason, and that the output table was not touched.
  */
@@ -14,22 +15,31 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "vgpu_cfg.h"
 #include "vgpu_fw.h"
 #include "vgpu_fw_format.h"
+#include "vgpu_regs.h"
 
 /* What the output table is filled with first, to see what was written. */
 #define POISON 0x5a
 
 static const struct vgpu_fw_gpu gpu256 = { 0x1234, 0x1111, 256 };
 static const struct vgpu_fw_gpu gpu128 = { 0x1234, 0x1111, 128 };
+static const struct vgpu_fw_gpu gpu4096 = { 0x1234, 0x1111, 4096 };
 
 /* The lab table of the 256 MiB bochs-display, as firmware/src has it. */
 static const struct vgpu_fw_type lab_types[] = {
-	{ "s16", "vslice S16", 16, 16, 1280, 1024, 1, 100, 60, VGPU_FW_CLASS_VGA },
-	{ "s32", "vslice S32", 32, 8, 1920, 1200, 1, 100, 60, VGPU_FW_CLASS_VGA },
-	{ "s64", "vslice S64", 64, 4, 2560, 1600, 2, 100, 60, VGPU_FW_CLASS_VGA },
-	{ "s128", "vslice S128", 128, 2, 3840, 2160, 4, 100, 60, VGPU_FW_CLASS_VGA },
-	{ "s256", "vslice S256", 256, 1, 7680, 4320, 4, 100, 60, VGPU_FW_CLASS_VGA },
+	{ "s16", "vslice S16", 16, 16, 1280, 1024, VGPU_FW_CLASS_VGA },
+	{ "s32", "vslice S32", 32, 8, 1920, 1200, VGPU_FW_CLASS_VGA },
+	{ "s64", "vslice S64", 64, 4, 2560, 1600, VGPU_FW_CLASS_VGA },
+	{ "s128", "vslice S128", 128, 2, 3840, 2160, VGPU_FW_CLASS_VGA },
+	{ "s256", "vslice S256", 256, 1, 7680, 4320, VGPU_FW_CLASS_VGA },
+};
+
+/* The retired fields of an entry, in image order: heads, weight, fps_cap. */
+#define NR_RETIRED 3
+static const u32 retired_off[NR_RETIRED] = {
+	VGPU_FW_ENT_HEADS, VGPU_FW_ENT_WEIGHT, VGPU_FW_ENT_FPS_CAP,
 };
 
 /* An image to build: header values, the types, and the layout knobs. */
@@ -38,12 +48,15 @@ struct fw_spec {
 	struct vgpu_fw_gpu gpu;
 	u32 trailer;	/* bytes after the last entry */
 	u8 fill;	/* the bytes a v1 reader must skip */
+	u32 retired[VGPU_FW_MAX_TYPES][NR_RETIRED];	/* heads, weight, fps_cap */
+	u32 ignored;	/* the VGPU_FW_IGNORED_* the parse must report */
 	struct vgpu_fw_type types[VGPU_FW_MAX_TYPES];
 };
 
 static struct fw_spec *lab_spec(struct kunit *test)
 {
 	struct fw_spec *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	u32 i;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->major = VGPU_FW_FORMAT_MAJOR;
@@ -54,6 +67,12 @@ static struct fw_spec *lab_spec(struct kunit *test)
 	s->revision = 3;
 	s->gpu = gpu256;
 	memcpy(s->types, lab_types, sizeof(lab_types));
+	/* What mkfw writes for format 1.0 readers. */
+	for (i = 0; i < VGPU_FW_MAX_TYPES; i++) {
+		s->retired[i][0] = VGPU_FW_RETIRED_HEADS_FILL;
+		s->retired[i][1] = VGPU_FW_RETIRED_WEIGHT_FILL;
+		s->retired[i][2] = VGPU_FW_RETIRED_FPS_CAP_FILL;
+	}
 	return s;
 }
 
@@ -66,7 +85,7 @@ static void seal(u8 *img, size_t len)
 
 static u8 *build(struct kunit *test, const struct fw_spec *s, size_t *len)
 {
-	size_t i, n = min_t(u32, s->nr_types, VGPU_FW_MAX_TYPES);
+	size_t i, k, n = min_t(u32, s->nr_types, VGPU_FW_MAX_TYPES);
 	u8 *img, *e;
 
 	*len = s->hdr_size + n * s->entry_size + s->trailer;
@@ -94,9 +113,8 @@ static u8 *build(struct kunit *test, const struct fw_spec *s, size_t *len)
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_INST, t->max_instances);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_WIDTH, t->max_width);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_MAX_HEIGHT, t->max_height);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_HEADS, t->heads);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_WEIGHT, t->weight);
-		vgpu_fw_put_le32(e + VGPU_FW_ENT_FPS_CAP, t->fps_cap);
+		for (k = 0; k < NR_RETIRED; k++)
+			vgpu_fw_put_le32(e + retired_off[k], s->retired[i][k]);
 		vgpu_fw_put_le32(e + VGPU_FW_ENT_PCI_CLASS, t->pci_class);
 	}
 	seal(img, *len);
@@ -122,6 +140,8 @@ static void expect_table(struct kunit *test, const struct vgpu_fw_table *got,
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	want->gpu = s->gpu;
 	want->revision = s->revision;
+	want->minor = s->minor;
+	want->ignored = s->ignored;
 	want->nr_types = s->nr_types;
 	memcpy(want->types, s->types, s->nr_types * sizeof(s->types[0]));
 
@@ -129,6 +149,8 @@ static void expect_table(struct kunit *test, const struct vgpu_fw_table *got,
 	KUNIT_EXPECT_EQ(test, got->gpu.device, want->gpu.device);
 	KUNIT_EXPECT_EQ(test, got->gpu.vram_mib, want->gpu.vram_mib);
 	KUNIT_EXPECT_EQ(test, got->revision, want->revision);
+	KUNIT_EXPECT_EQ(test, got->minor, want->minor);
+	KUNIT_EXPECT_EQ(test, got->ignored, want->ignored);
 	KUNIT_ASSERT_EQ(test, got->nr_types, want->nr_types);
 	for (i = 0; i < want->nr_types; i++) {
 		const struct vgpu_fw_type *g = &got->types[i], *w = &want->types[i];
@@ -139,9 +161,6 @@ static void expect_table(struct kunit *test, const struct vgpu_fw_table *got,
 		KUNIT_EXPECT_EQ_MSG(test, g->max_instances, w->max_instances, "type %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, g->max_width, w->max_width, "type %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, g->max_height, w->max_height, "type %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, g->heads, w->heads, "type %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, g->weight, w->weight, "type %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, g->fps_cap, w->fps_cap, "type %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, g->pci_class, w->pci_class, "type %u", i);
 	}
 	/* And nothing else: padding, unused types, string tails all zero. */
@@ -208,9 +227,6 @@ static void fw_limits_parse(struct kunit *test)
 		t->max_instances = i % 3 ? 1 : 256 / t->vram_mib;
 		t->max_width = low ? VGPU_FW_MIN_WIDTH : VGPU_FW_MAX_RES;
 		t->max_height = low ? VGPU_FW_MIN_HEIGHT : VGPU_FW_MAX_RES;
-		t->heads = low ? 1 : VGPU_FW_MAX_HEADS;
-		t->weight = low ? 1 : VGPU_FW_MAX_WEIGHT;
-		t->fps_cap = low ? 1 : VGPU_FW_MAX_FPS;
 		t->pci_class = low ? VGPU_FW_CLASS_VGA : VGPU_FW_CLASS_DISPLAY;
 	}
 	/* The longest id, and every character an id may hold. */
@@ -281,7 +297,7 @@ static void fw_layout_is_the_documented_one(struct kunit *test)
 		[0x50] = 'v', 's', 'l', 'i', 'c', 'e', ' ', 'S', '1', '6',
 		[0x80] = 16, 0, 0, 0, 16, 0, 0, 0,		/* vram, instances */
 		0x00, 0x05, 0, 0, 0x00, 0x04, 0, 0,		/* 1280x1024 */
-		1, 0, 0, 0, 100, 0, 0, 0, 60, 0, 0, 0,		/* heads, weight, fps */
+		1, 0, 0, 0, 100, 0, 0, 0, 60, 0, 0, 0,		/* retired, filled */
 		0x00, 0x00, 0x03, 0x00,				/* class 0x030000 */
 	};
 	struct fw_spec *s = lab_spec(test);
@@ -292,7 +308,117 @@ static void fw_layout_is_the_documented_one(struct kunit *test)
 	seal(img, sizeof(golden));
 	s->nr_types = 1;
 	s->revision = 7;
+	s->minor = 2;
 	parse_ok(test, img, sizeof(golden), s);
+}
+
+/*
+ * A format 1.0 image still loads.  Its heads, weight and fps_cap were
+ * required then, so they are what its author meant: the table names each
+ * one that some type sets, for the log, and nothing else of them is
+ * checked or kept.
+ */
+static void fw_format_1_0_retired_fields_are_named(struct kunit *test)
+{
+	static const u32 lab_1_0[5][NR_RETIRED] = {
+		{ 1, 100, 60 }, { 1, 100, 60 }, { 2, 100, 60 },
+		{ 4, 100, 60 }, { 4, 100, 60 },
+	};
+	struct fw_spec *s = lab_spec(test);
+	size_t len;
+	u8 *img;
+
+	s->minor = 0;
+	memcpy(s->retired, lab_1_0, sizeof(lab_1_0));
+	s->ignored = VGPU_FW_IGNORED_HEADS | VGPU_FW_IGNORED_WEIGHT |
+		     VGPU_FW_IGNORED_FPS_CAP;
+	img = build(test, s, &len);
+	parse_ok(test, img, len, s);
+
+	/* Values 1.0 refused load too; a zero field is not named. */
+	s = lab_spec(test);
+	s->minor = 0;
+	memset(s->retired, 0, sizeof(s->retired));
+	s->retired[3][1] = 5000;
+	s->ignored = VGPU_FW_IGNORED_WEIGHT;
+	img = build(test, s, &len);
+	parse_ok(test, img, len, s);
+
+	s->retired[3][1] = 0;
+	s->ignored = 0;
+	img = build(test, s, &len);
+	parse_ok(test, img, len, s);
+}
+
+/* From 1.1 on they are filler for 1.0 readers, whatever they hold. */
+static void fw_format_1_1_retired_fields_are_skipped(struct kunit *test)
+{
+	struct fw_spec *s = lab_spec(test);
+	size_t len;
+	u8 *img;
+	u32 i;
+
+	for (i = 0; i < s->nr_types; i++) {
+		s->retired[i][0] = 0;
+		s->retired[i][1] = 0xffffffff;
+		s->retired[i][2] = 241;
+	}
+	img = build(test, s, &len);
+	parse_ok(test, img, len, s);
+}
+
+/*
+ * The largest slice a vGPU can show is accepted, and is one that its
+ * BAR0 and VIDEO_MEMORY_64K describe (as vgpu_create() sizes them: the
+ * slice in bytes as a u32); the next power of two is refused, and would
+ * have been a BAR0 of 0 bytes.
+ */
+static void fw_largest_slice_works(struct kunit *test)
+{
+	struct vgpu_cfg_ids ids = { .vendor = 0x1234, .device = 0x1111,
+				    .class = VGPU_FW_CLASS_VGA };
+	struct vgpu_regs_limits limits = { .max_width = 1024, .max_height = 768 };
+	struct vgpu_fw_table *table = poisoned_table(test);
+	struct vgpu_cfg *cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+	struct vgpu_regs *regs = kunit_kzalloc(test, sizeof(*regs), GFP_KERNEL);
+	struct fw_spec *s = lab_spec(test);
+	char why[VGPU_FW_WHY_LEN];
+	size_t len;
+	u32 v;
+	u8 *img;
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	s->gpu = gpu4096;
+	s->nr_types = 2;
+	strscpy(s->types[1].id, "s2048", VGPU_FW_ID_LEN);
+	s->types[1].vram_mib = VGPU_FW_MAX_SLICE_MIB;
+	s->types[1].max_instances = 2;
+	s->types[0].max_instances = 4096 / 16;
+	img = build(test, s, &len);
+	parse_ok(test, img, len, s);
+
+	limits.vram_size = (u32)VGPU_FW_MAX_SLICE_MIB << 20;
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_regs_init(regs, &limits), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_regs_read(regs, VGPU_MMIO_DISPI + 2 * DISPI_VIDEO_MEMORY_64K,
+					     2, &v), 0);
+	KUNIT_EXPECT_EQ(test, v * 65536ULL, (u64)VGPU_FW_MAX_SLICE_MIB << 20);
+
+	strscpy(s->types[1].id, "s4096", VGPU_FW_ID_LEN);
+	s->types[1].vram_mib = 2 * VGPU_FW_MAX_SLICE_MIB;
+	s->types[1].max_instances = 1;
+	img = build(test, s, &len);
+	memset(why, 'x', sizeof(why));
+	KUNIT_EXPECT_EQ(test, vgpu_fw_parse(img, len, &gpu4096, table, why, sizeof(why)),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "type 1 (s4096): vram_mib 4096 exceeds the 2048 MiB that a 32-bit BAR0 and VIDEO_MEMORY_64K can describe");
+	KUNIT_EXPECT_NULL(test, memchr_inv(table, POISON, sizeof(*table)));
+	limits.vram_size = (u32)((u64)2 * VGPU_FW_MAX_SLICE_MIB << 20);
+	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_regs_init(regs, &limits), -EINVAL);
 }
 
 /* The parser's CRC is zlib's and the kernel's, with the field as zero. */
@@ -375,6 +501,14 @@ static void spec_for_128(struct fw_spec *s)
 	s->nr_types = 4;
 }
 
+/* A 4096 MiB GPU whose last type is all of it. */
+static void spec_for_4096(struct fw_spec *s)
+{
+	s->gpu.vram_mib = 4096;
+	strscpy(s->types[4].id, "s4096", VGPU_FW_ID_LEN);
+	s->types[4].vram_mib = 4096;
+}
+
 static void spec_for_nvidia(struct fw_spec *s)
 {
 	s->gpu.vendor = 0x10de;
@@ -414,9 +548,9 @@ static const struct fw_bad fw_bad_cases[] = {
 	{ "magic-short-file", .entry = -1, .off = 0, .width = 1, .bytes = "v",
 	  .truncate = true, .new_len = 4, .err = -EINVAL, .why = "magic:" },
 	{ "major-2", HDR(VGPU_FW_HDR_MAJOR, 2, 2), .err = -EINVAL,
-	  .why = "version: format 2.0, this driver reads 1.x" },
+	  .why = "version: format 2.1, this driver reads 1.x" },
 	{ "major-0", HDR(VGPU_FW_HDR_MAJOR, 2, 0), .err = -EINVAL,
-	  .why = "version: format 0.0" },
+	  .why = "version: format 0.1, this driver reads 1.x" },
 	{ "crc-entry-byte", .entry = 2, .off = NAME + 3, .flip = true, .keep_crc = true,
 	  .err = -EINVAL, .why = "crc: image says 0x" },
 	{ "crc-field-byte", .entry = -1, .off = VGPU_FW_HDR_CRC + 2, .flip = true,
@@ -500,6 +634,13 @@ static const struct fw_bad fw_bad_cases[] = {
 	  .why = "type 4 (s256): vram_mib 512 exceeds the GPU's 256 MiB" },
 	{ "vram-2g", ENT(0, VGPU_FW_ENT_VRAM_MIB, 0x80000000), .err = -EINVAL,
 	  .why = "type 0 (s16): vram_mib 2147483648 exceeds" },
+	/* Fits the GPU, not a BAR0: 4096 MiB would wrap its u32 size to 0. */
+	{ "vram-4096-on-4096-gpu", .entry = -1, .spec = spec_for_4096, .gpu = &gpu4096,
+	  .err = -EINVAL,
+	  .why = "type 4 (s4096): vram_mib 4096 exceeds the 2048 MiB that a 32-bit BAR0" },
+	{ "vram-2g-on-4096-gpu", ENT(0, VGPU_FW_ENT_VRAM_MIB, 0x80000000),
+	  .spec = spec_for_4096, .gpu = &gpu4096, .err = -EINVAL,
+	  .why = "type 0 (s16): vram_mib 2147483648 exceeds the GPU's 4096 MiB" },
 	{ "instances-0", ENT(0, VGPU_FW_ENT_MAX_INST, 0), .err = -EINVAL,
 	  .why = "type 0 (s16): max_instances 0 is not in 1..16" },
 	{ "instances-over-vram", ENT(0, VGPU_FW_ENT_MAX_INST, 17), .err = -EINVAL,
@@ -514,18 +655,6 @@ static const struct fw_bad fw_bad_cases[] = {
 	  .why = "type 1 (s32): max_height 479 is not in 480..16384" },
 	{ "height-16385", ENT(1, VGPU_FW_ENT_MAX_HEIGHT, 16385), .err = -EINVAL,
 	  .why = "type 1 (s32): max_height 16385" },
-	{ "heads-0", ENT(1, VGPU_FW_ENT_HEADS, 0), .err = -EINVAL,
-	  .why = "type 1 (s32): heads 0 is not in 1..4" },
-	{ "heads-5", ENT(4, VGPU_FW_ENT_HEADS, 5), .err = -EINVAL,
-	  .why = "type 4 (s256): heads 5 is not in 1..4" },
-	{ "weight-0", ENT(1, VGPU_FW_ENT_WEIGHT, 0), .err = -EINVAL,
-	  .why = "type 1 (s32): weight 0 is not in 1..1000" },
-	{ "weight-1001", ENT(1, VGPU_FW_ENT_WEIGHT, 1001), .err = -EINVAL,
-	  .why = "type 1 (s32): weight 1001" },
-	{ "fps-0", ENT(1, VGPU_FW_ENT_FPS_CAP, 0), .err = -EINVAL,
-	  .why = "type 1 (s32): fps_cap 0 is not in 1..240" },
-	{ "fps-241", ENT(1, VGPU_FW_ENT_FPS_CAP, 241), .err = -EINVAL,
-	  .why = "type 1 (s32): fps_cap 241" },
 	{ "class-network", ENT(1, VGPU_FW_ENT_PCI_CLASS, 0x020000), .err = -EINVAL,
 	  .why = "type 1 (s32): pci_class 0x020000 is not 0x030000 or 0x038000" },
 	{ "class-0", ENT(1, VGPU_FW_ENT_PCI_CLASS, 0), .err = -EINVAL,
@@ -594,6 +723,9 @@ static struct kunit_case vgpu_fw_cases[] = {
 	KUNIT_CASE(fw_newer_minor_with_more_fields_parses),
 	KUNIT_CASE(fw_string_tails_are_dropped),
 	KUNIT_CASE(fw_layout_is_the_documented_one),
+	KUNIT_CASE(fw_format_1_0_retired_fields_are_named),
+	KUNIT_CASE(fw_format_1_1_retired_fields_are_skipped),
+	KUNIT_CASE(fw_largest_slice_works),
 	KUNIT_CASE(fw_crc_is_ieee),
 	KUNIT_CASE(fw_why_is_bounded),
 	KUNIT_CASE_PARAM(fw_refuses_corruption, fw_bad_gen_params),

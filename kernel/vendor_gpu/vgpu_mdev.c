@@ -85,10 +85,9 @@ static ssize_t vgpu_show_description(struct mdev_type *mtype, char *buf)
 	const struct vgpu_fw_type *type = mdev_type_drvdata(mtype);
 
 	return sysfs_emit(buf,
-			  "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, num_heads=%u, frl_config=%u, weight=%u, class=0x%06x\n",
+			  "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, class=0x%06x\n",
 			  type->vram_mib, type->max_instances, type->max_width,
-			  type->max_height, type->heads, type->fps_cap,
-			  type->weight, type->pci_class);
+			  type->max_height, type->pci_class);
 }
 
 /* Why nothing of a type can be placed, for the log.  gpu->lock held. */
@@ -166,8 +165,6 @@ static int vgpu_create(struct mdev_device *mdev)
 	inst->type = type;
 	inst->type_index = vgpu_type_index(gpu, type);
 	inst->units = vgpu_type_units(type);
-	inst->weight = type->weight;
-	inst->fps_cap = type->fps_cap;
 	init_rwsem(&inst->memory_lock);
 	mutex_init(&inst->lock);
 	seqcount_mutex_init(&inst->emul_seq, &inst->lock);
@@ -655,7 +652,7 @@ static long vgpu_ioctl_get_region_info(struct vgpu_instance *inst,
 	if (info.index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
 
-	/* Regions that do not exist (yet) answer with size 0. */
+	/* Regions this device does not have answer with size 0. */
 	info.flags = 0;
 	info.size = 0;
 	info.cap_offset = 0;

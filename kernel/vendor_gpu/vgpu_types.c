@@ -9,25 +9,29 @@
 
 #include "vgpu.h"
 
-/* id, name, VRAM MiB, max resolution, heads: the lab's types. */
+/*
+ * id, name, VRAM MiB, max resolution: the lab's types.  Every size is a
+ * power of two of at most VGPU_FW_MAX_SLICE_MIB, as the parser demands
+ * of a firmware table (vgpu_builtin_table() skips any that is not).
+ */
 static const struct {
 	const char *id;
 	const char *name;
 	u32 vram_mib;
 	u32 max_width;
 	u32 max_height;
-	u32 heads;
 } vgpu_builtin_types[] = {
-	{ "s16",  "vslice S16",  16,  1280, 1024, 1 },
-	{ "s32",  "vslice S32",  32,  1920, 1200, 1 },
-	{ "s64",  "vslice S64",  64,  2560, 1600, 2 },
-	{ "s128", "vslice S128", 128, 3840, 2160, 4 },
-	{ "s256", "vslice S256", 256, 7680, 4320, 4 },
+	{ "s16",  "vslice S16",  16,  1280, 1024 },
+	{ "s32",  "vslice S32",  32,  1920, 1200 },
+	{ "s64",  "vslice S64",  64,  2560, 1600 },
+	{ "s128", "vslice S128", 128, 3840, 2160 },
+	{ "s256", "vslice S256", 256, 7680, 4320 },
 };
 
 /**
  * vgpu_builtin_table() - the built-in types that fit a GPU
  * @table: filled with revision 0 and the types no larger than the VRAM
+ *	(nor than VGPU_FW_MAX_SLICE_MIB)
  * @gpu: the GPU
  */
 void vgpu_builtin_table(struct vgpu_fw_table *table,
@@ -39,21 +43,45 @@ void vgpu_builtin_table(struct vgpu_fw_table *table,
 	table->gpu = *gpu;
 	for (i = 0; i < ARRAY_SIZE(vgpu_builtin_types); i++) {
 		struct vgpu_fw_type *t = &table->types[table->nr_types];
+		u32 mib = vgpu_builtin_types[i].vram_mib;
 
-		if (vgpu_builtin_types[i].vram_mib > gpu->vram_mib)
+		if (mib > gpu->vram_mib || mib > VGPU_FW_MAX_SLICE_MIB ||
+		    WARN_ON_ONCE(mib & (mib - 1)))
 			continue;
 		strscpy(t->id, vgpu_builtin_types[i].id, sizeof(t->id));
 		strscpy(t->name, vgpu_builtin_types[i].name, sizeof(t->name));
-		t->vram_mib = vgpu_builtin_types[i].vram_mib;
+		t->vram_mib = mib;
 		t->max_instances = gpu->vram_mib / t->vram_mib;
 		t->max_width = vgpu_builtin_types[i].max_width;
 		t->max_height = vgpu_builtin_types[i].max_height;
-		t->heads = vgpu_builtin_types[i].heads;
-		t->weight = 100;
-		t->fps_cap = 60;
 		t->pci_class = VGPU_FW_CLASS_VGA;
 		table->nr_types++;
 	}
+}
+
+/*
+ * One line for an image whose author set fields that format 1.1 retired:
+ * the image still applies, and the admin learns that those values do
+ * nothing (and never did).
+ */
+static void vgpu_log_ignored(struct pci_dev *pdev, const char *name,
+			     const struct vgpu_fw_table *table)
+{
+	static const char *const field[] = { "heads", "weight", "fps_cap" };
+	char list[32] = "";
+	unsigned int i;
+	int n = 0;
+
+	BUILD_BUG_ON(VGPU_FW_IGNORED_HEADS != 1 << 0 ||
+		     VGPU_FW_IGNORED_WEIGHT != 1 << 1 ||
+		     VGPU_FW_IGNORED_FPS_CAP != 1 << 2);
+	for (i = 0; i < ARRAY_SIZE(field); i++)
+		if (table->ignored & 1U << i)
+			n += scnprintf(list + n, sizeof(list) - n, "%s%s",
+				       n ? ", " : "", field[i]);
+	if (n)
+		pci_notice(pdev, "type table %s is format 1.%u: ignoring %s (retired in format 1.1; no vGPU acts on them)\n",
+			   name, table->minor, list);
 }
 
 /**
@@ -112,6 +140,7 @@ void vgpu_load_types(struct vgpu_device *gpu)
 			 "firmware %s revision %u", name, table->revision);
 		pci_info(pdev, "%u vGPU types from %s revision %u\n",
 			 table->nr_types, name, table->revision);
+		vgpu_log_ignored(pdev, name, table);
 	}
 	kfree(table);
 }

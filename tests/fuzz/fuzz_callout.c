@@ -79,6 +79,7 @@ static void put_string(struct gen *g)
 	puts_(g, "\"");
 }
 
+/* vslice/weight and vslice/fps_cap: removed, as old definitions carry them. */
 static const char *const names[] = {
 	"vslice/owner", "vslice/weight", "vslice/fps_cap", "vslice/max_resolution",
 	"vslice/vram_offset", "vslice/vram_size", "vslice/scanout", "remove",
@@ -169,8 +170,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int version;
 	size_t i;
 
-	if (!lim.max_fps) {
-		vs_typedesc_parse("framebuffer=32M, max_instance=8, max_resolution=1920x1200, num_heads=1, frl_config=60, weight=100, class=0x030000",
+	if (!lim.max_width) {
+		vs_typedesc_parse("framebuffer=32M, max_instance=8, max_resolution=1920x1200, class=0x030000",
 				  &td);
 		vs_limits_from_type(&lim, &td);
 	}
@@ -192,6 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				vs_attr_lookup(conf.attrs[i].name, conf.attrs[i].name_len);
 			char why[256];
 
+			/* A removed attribute is never taken for a live one. */
+			if (d && vs_attr_removed(conf.attrs[i].name, conf.attrs[i].name_len))
+				abort();
 			if (d && d->writable &&
 			    !vs_attr_value_ok(d, conf.attrs[i].value, conf.attrs[i].value_len,
 					      &lim, why, sizeof(why)) && !why[0])

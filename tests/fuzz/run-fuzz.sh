@@ -5,10 +5,12 @@
 # same pure-logic sources the kernel modules use, run it for a bounded
 # time (VSLICE_FUZZ_SECONDS, default 30) with ASan and UBSan, and print
 # one result line per target.  Crashes are kept under build/fuzz/.
+# Then firmware/check-mkfw.sh: one result line per mkfw case.
 #
 #   run-fuzz.sh [SECONDS]
 #
-# Packages: clang-14 and libclang-rt-14-dev (tests/lab/setup-deps.sh).
+# Packages: clang-14, libclang-rt-14-dev and zlib1g-dev (the pure
+# environment's crc32_le() is zlib's; tests/lab/setup-deps.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -48,7 +50,7 @@ for target in "${!sources[@]}"; do
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$repo/tests/fuzz/include" -I"$repo/kernel/include" \
 		"${incs[@]}" -o "$bin" "$repo/tests/fuzz/$target.c" "${files[@]}" \
-		${flags[$target]:-} >"$out/$target.build.log" 2>&1; then
+		${flags[$target]:-} -lz >"$out/$target.build.log" 2>&1; then
 		echo "VSLICE-RESULT: FAIL $name: build failed, see $out/$target.build.log"
 		continue
 	fi
@@ -63,3 +65,7 @@ for target in "${!sources[@]}"; do
 		echo "VSLICE-RESULT: FAIL $name: crash, see $out/$target.log and $out/$target.crashes/"
 	fi
 done
+
+# mkfw judges tables with the parser fuzzed above: what it must build and
+# what it must refuse (the slice-size limit, the retired keys).
+bash "$repo/firmware/check-mkfw.sh" "$out/mkfw" || true

@@ -76,9 +76,13 @@ int main(int argc, char **argv)
 		flags[1] = 0;
 		pid = fork();
 		if (pid == 0) {
-			/* The remove file exists from device_add() on. */
+			/*
+			 * The remove file exists from device_add() on; a
+			 * create that failed never makes one.
+			 */
 			while (access(path, W_OK))
-				;
+				if (flags[0])
+					_exit(access(path, W_OK) ? ENOENT : write_str(path, "1"));
 			flags[1] = !flags[0];
 			_exit(write_str(path, "1"));
 		}
@@ -96,6 +100,7 @@ int main(int argc, char **argv)
 			eagain++;
 			break;
 		case ENODEV:
+		case ENOENT:
 			/* Only right if the create itself failed. */
 			if (!err)
 				other++;

@@ -13,7 +13,8 @@
 # Prints one protocol line per test case, or per parameter of a
 # parameterised case (kunit/<suite>/<case>/<param>).  The load's exit
 # status says nothing about the tests (a module whose tests fail still
-# loads), so only the KTAP logs count.  Exits 0 whenever it ran.
+# loads), so only the KTAP logs count.  Exits 0 whenever it ran; a kernel
+# with KUnit but no test module is a FAIL.
 set -eu
 
 kver=$(uname -r)
@@ -189,10 +190,20 @@ run_module() {
 	unload_new_modules "$mods_before" "$name"
 }
 
-tests=$(ls -1 "$moddir"/extra/*_test.ko 2>/dev/null || true)
-[ -n "$tests" ] || exit 0
-
 [ -d "$kunitfs" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+tests=$(ls -1 "$moddir"/extra/*_test.ko 2>/dev/null || true)
+# vslice's Kbuild builds the test modules against every kernel with
+# CONFIG_KUNIT (whose core shows up as /sys/module/kunit or its debugfs
+# directory): such a kernel without them lost its tests somewhere.
+if [ -z "$tests" ]; then
+	if [ -d /sys/module/kunit ] || [ -d "$kunitfs" ]; then
+		result "FAIL kunit/modules: the kernel has KUnit, but $moddir/extra has no *_test.ko"
+	else
+		result "SKIP kunit/modules: kernel without CONFIG_KUNIT"
+	fi
+	exit 0
+fi
+
 if [ ! -d "$kunitfs" ]; then
 	for t in $tests; do
 		result "SKIP kunit/$(basename "$t" .ko)/all: kernel has no CONFIG_KUNIT_DEBUGFS"

@@ -31,6 +31,81 @@ expect_errno() {
 	expect "$1" "$2" "$(sysfs-write "$3" "$4")"
 }
 
+# refuses NAME WANT CMD...: CMD fails, and what it printed (both streams)
+# contains WANT, the answer it gives for the refusal under test (say
+# "Resource temporarily unavailable" from rmmod of a module in use).  A
+# CMD that fails for another reason (not loaded, not found, a crash) is
+# a FAIL, not a refusal.  Returns 0 when CMD succeeded, so that the
+# caller can undo it.
+refuses() {
+	_name=$1 _want=$2
+	shift 2
+	_out=$("$@" 2>&1)
+	_rc=$?
+	if [ $_rc = 0 ]; then
+		fail "$_name" "succeeded: $*"
+		return 0
+	fi
+	case "$_out" in
+	*"$_want"*) pass "$_name" ;;
+	*) fail "$_name" "failed (exit $_rc), but not with '$_want': $(echo "$_out" | head -c 200)" ;;
+	esac
+	return 1
+}
+
+# refused_logged NAME PATTERN CMD...: CMD fails, and the kernel logged
+# PATTERN (a grep pattern) while it ran: the refusal under test, not another
+# reason to fail.  Returns 0 when CMD succeeded, as refuses does.
+refused_logged() {
+	_name=$1 _want=$2
+	shift 2
+	mark
+	_out=$("$@" 2>&1)
+	_rc=$?
+	if [ $_rc = 0 ]; then
+		fail "$_name" "succeeded: $*"
+		return 0
+	fi
+	if logged "$_want"; then
+		pass "$_name"
+	else
+		fail "$_name" "failed (exit $_rc: $(echo "$_out" | head -c 160)), but the kernel did not log '$_want'"
+	fi
+	return 1
+}
+
+# client PROG ARGS...: a lab client (tests/guest/*.c) that prints its own
+# result lines.  Its exit status is its end marker: 0 when it ran to the
+# end and every check passed, 1 when it printed a FAIL.  Anything else (a
+# usage error, a crash, a signal) means the checks after that point never
+# ran: a FAIL.
+client() {
+	_out=$("$@")
+	_rc=$?
+	[ -z "$_out" ] || printf '%s\n' "$_out"
+	_fails=$(printf '%s\n' "$_out" | grep -c '^VSLICE-RESULT: FAIL ')
+	case "$_rc:$_fails" in
+	0:0 | 1:[1-9]*) ;;
+	1:0) fail "$1-exit" "exited 1 without printing a FAIL" ;;
+	0:*) fail "$1-exit" "exited 0 after $_fails FAIL lines" ;;
+	*)
+		if [ "$_rc" -gt 128 ]; then
+			fail "$1-exit" "killed by signal $((_rc - 128)) before its end: $*"
+		else
+			fail "$1-exit" "exited $_rc before its end: $*"
+		fi
+		;;
+	esac
+}
+
+# gone PATH: PATH does not exist, but the directory it would be in does
+# (a missing parent is no proof that PATH went away).
+gone() { [ -d "${1%/*}" ] && ! [ -e "$1" ]; }
+
+# get PATH: the contents of PATH, or a text no expected value matches
+# when it cannot be read (an empty read must not pass for "").
+get() { cat "$1" 2>/dev/null || echo "<cannot read $1>"; }
+
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
 type_dir() { echo "$PCI/$1/mdev_supported_types/vslice-$2"; }
@@ -49,7 +124,11 @@ avail_all() {
 	done
 }
 
-nr_mdevs() { ls "$MDEVS" 2>/dev/null | wc -l; }
+# The number of mdevs; "no $MDEVS" (which no count matches) when the bus
+# is not there to ask.
+nr_mdevs() {
+	if [ -d "$MDEVS" ]; then find "$MDEVS" -mindepth 1 -maxdepth 1 | wc -l; else echo "no $MDEVS"; fi
+}
 
 # Load the whole stack and give both lab GPUs to the vendor driver.
 load_stack() {

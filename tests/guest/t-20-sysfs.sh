@@ -63,7 +63,7 @@ U=$(new_uuid | tr a-f A-F)
 l=$(echo "$U" | tr A-F a-f)
 check create-uppercase create "$GPU1" s32 "$U"
 check uppercase-named-lowercase test -d "$MDEVS/$l"
-check uppercase-not-named-uppercase test ! -e "$MDEVS/$U"
+check uppercase-not-named-uppercase gone "$MDEVS/$U"
 
 # Without a trailing newline too.
 n=$(new_uuid)
@@ -71,9 +71,9 @@ expect create-no-newline OK "$(sysfs-write "$d/create" "$n")"
 check remove-no-newline remove "$n"
 
 check remove remove "$u"
-check removed-dir test ! -e "$MDEVS/$u"
-check removed-link test ! -e "$d/devices/$u"
-check removed-group test ! -e "/dev/vfio/${grp##*/}"
+check removed-dir gone "$MDEVS/$u"
+check removed-link gone "$d/devices/$u"
+check removed-group gone "/dev/vfio/${grp##*/}"
 expect counts-restored "vslice-s128=2 vslice-s16=16 vslice-s256=1 vslice-s32=8 vslice-s64=4 " \
 	"$(avail_all "$GPU0")"
 check remove-uppercase remove "$l"

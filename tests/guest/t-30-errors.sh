@@ -53,7 +53,7 @@ b=$(new_uuid)
 expect enospc-same-type ENOSPC "$(sysfs-write "$(type_dir "$GPU1" s128)/create" "$b")"
 expect enospc-small-type ENOSPC "$(sysfs-write "$c1" "$b")"
 check enospc-logged logged "create: no room for another vslice-s16"
-check enospc-no-device test ! -e "$MDEVS/$b"
+check enospc-no-device gone "$MDEVS/$b"
 expect enospc-state-unchanged "$full1" "$(avail_all "$GPU1")"
 # The UUID of a failed create is free again.
 check enospc-uuid-reusable create "$GPU0" s16 "$b"
@@ -83,9 +83,9 @@ check instance-kept-while-open test -d "$PCI/$GPU1/$h"
 kill "$holder"
 wait "$holder"
 wait "$unbinder"
-check unregister-removed-instance test ! -e "$MDEVS/$h"
-check unregister-removed-parent test ! -e "$PCI/$GPU1/mdev_supported_types"
-check unregister-removed-class-link test ! -e "/sys/class/mdev_bus/$GPU1"
+check unregister-removed-instance gone "$MDEVS/$h"
+check unregister-removed-parent gone "$PCI/$GPU1/mdev_supported_types"
+check unregister-removed-class-link gone "/sys/class/mdev_bus/$GPU1"
 expect gpu0-untouched "$before0" "$(avail_all "$GPU0")"
 
 # Rebinding brings the parent back whole.

@@ -40,16 +40,14 @@ if [ -n "$missing" ]; then
 	exit 0
 fi
 
-vfio-cdev "$SUITE" "$a" "$GPU1" "$b"
-rc=$?
-[ "$rc" -le 1 ] || fail client-exit "vfio-cdev exited $rc"
+client vfio-cdev "$SUITE" "$a" "$GPU1" "$b"
 
 # With the cdev closed nothing holds the device: removal is immediate and
 # takes the cdev, the group and the slice with it.
 expect vendor-unpinned-after-close 0 "$(cat /sys/module/vslice_gpu/refcnt)"
 check remove-after-cdev-close remove "$a"
 check cdev-node-gone test ! -e "/dev/vfio/devices/$cdev"
-check cdev-class-device-gone test ! -e "/sys/class/vfio-dev/$cdev"
+check cdev-class-device-gone gone "/sys/class/vfio-dev/$cdev"
 check remove-b remove "$b"
 expect no-mdevs-left 0 "$(nr_mdevs)"
 expect no-cdevs-left 0 "$(find /dev/vfio/devices -mindepth 1 2>/dev/null | wc -l)"

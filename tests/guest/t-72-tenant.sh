@@ -11,16 +11,13 @@ check load load_stack
 a=$(new_uuid) b=$(new_uuid)
 check create-s256 create "$GPU0" s256 "$a"
 check create-s64 create "$GPU1" s64 "$b"
-tenant-check "$SUITE/s256" "$a"
-expect s256-client-exit 0 "$?"
-tenant-check "$SUITE/s64" "$b"
-expect s64-client-exit 0 "$?"
+client tenant-check "$SUITE/s256" "$a"
+client tenant-check "$SUITE/s64" "$b"
 check remove-s256 remove "$a"
 check remove-s64 remove "$b"
 
 before=$(avail_all "$GPU1")
-create-race "$SUITE" "$(type_dir "$GPU1" s16)" 40
-expect race-client-exit 0 "$?"
+client create-race "$SUITE" "$(type_dir "$GPU1" s16)" 40
 expect race-counts-restored "$before" "$(avail_all "$GPU1")"
 expect race-no-mdev-left 0 "$(nr_mdevs)"
 check unload unload_stack

@@ -11,11 +11,11 @@ u=$(new_uuid)
 check create create "$GPU1" s16 "$u"
 # A register reset while closed (a new max_resolution) drops the line:
 # the next user must not get a stale interrupt.
-irq-check "$SUITE" "$u" --raise-and-close
+client irq-check "$SUITE" "$u" --raise-and-close
 check closed-resolution-change sh -c "echo 1024x768 > $MDEVS/$u/vslice/max_resolution"
-irq-check "$SUITE" "$u" --quiet-intx
+client irq-check "$SUITE" "$u" --quiet-intx
 mark
-irq-check "$SUITE" "$u"
+client irq-check "$SUITE" "$u"
 if logged "SET_IRQS: bad index 5"; then pass refusal-logged; else
 	fail refusal-logged "no log line for the SET_IRQS with a bad index"; fi
 if logged "removal: asking the device's user to release it"; then pass req-logged; else

@@ -64,9 +64,11 @@ before=$(avail "$GPU0" s16)
 # sweep NAME STEP: runs "STEP N" for N = 1, 2, ... until it prints
 # CLEAN; STEP prints "INJECTED|CLEAN ..." and, when the state after it
 # is wrong, "WHY: reason" and returns non-zero.  One result line per
-# sweep; how many allocations it went through goes to the log.
+# sweep; how many allocations it went through goes to the log.  A sweep
+# in which no failure was injected proved nothing (failslab not
+# consulted, the operation allocating nothing): a FAIL.
 sweep() {
-	_name=$1 _step=$2 _n=1 _bad=
+	_name=$1 _step=$2 _n=1 _bad='' _err=0
 	while [ $_n -le $MAX ]; do
 		if ! _out=$("$_step" $_n); then
 			_bad="allocation $_n: $(echo "$_out" | sed -n 's/^WHY: //p')"
@@ -74,15 +76,18 @@ sweep() {
 		fi
 		case "$_out" in
 		CLEAN*) break ;;
-		INJECTED*) ;;
+		"INJECTED OK"*) ;;
+		INJECTED*) _err=$((_err + 1)) ;;
 		*) _bad="allocation $_n: fail-nth printed '$_out'"; break ;;
 		esac
 		_n=$((_n + 1))
 	done
 	[ $_n -gt $MAX ] && _bad="still injecting after $MAX allocations"
+	[ -z "$_bad" ] && [ $_n = 1 ] &&
+		_bad="no failure injected: the first attempt already ran clean ($_out)"
 	if [ -z "$_bad" ]; then
 		pass "$_name"
-		echo "faults: $_name: $((_n - 1)) allocations failed one by one" >&2
+		echo "faults: $_name: $((_n - 1)) allocations failed one by one, $_err of them failed the operation" >&2
 	else
 		fail "$_name" "$_bad"
 	fi

@@ -57,6 +57,7 @@ fi
 klog=${klog:-${log%.log}.kernel.log}
 mkdir -p "$(dirname "$log")" "$(dirname "$klog")"
 : >"$klog"
+rm -f "$klog.first-boot" "$log.first-boot"
 
 # oops=panic + panic=-1 + -no-reboot: an oops ends the VM at once with
 # the report in the kernel log, instead of leaving a half-dead kernel
@@ -110,8 +111,8 @@ start=$SECONDS
 # A kernel that dies before userspace starts (no "vslice-init:" line)
 # ran none of our code: under TCG on a loaded host it has been seen to
 # oops in boot-time code patching (an int3 in sched_clock_cpu).  Such a
-# boot is retried once, saying so; any failure after /init started
-# counts.
+# boot is retried once, saying so, its logs kept as *.first-boot; any
+# failure after /init started counts.
 for attempt in 1 2; do
 	set +e
 	timeout --foreground -k 10 "$timeout" "${qemu[@]}" <"$stdin" | tee "$log"
@@ -122,9 +123,12 @@ for attempt in 1 2; do
 	if ((attempt == 2)) || [[ $mode == shell ]] || grep -aq '^vslice-init: ' "$log"; then
 		break
 	fi
-	echo "run-vm: the kernel died before /init started; booting once more" >&2
+	echo "run-vm: the kernel died before /init started; booting once more (first boot's logs: $klog.first-boot $log.first-boot)" >&2
 	tail -n 5 "$klog" | tr -d '\r' >&2
+	# The caller scans the dropped boot's kernel log like any other
+	# (tests/lab/lab-stage.sh) and reports the retry.
 	cp "$klog" "$klog.first-boot"
+	cp "$log" "$log.first-boot"
 done
 elapsed=$((SECONDS - start))
 

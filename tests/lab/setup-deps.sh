@@ -25,8 +25,9 @@ packages=(
 	# for C=2; shellcheck for the test scripts.
 	sparse shellcheck
 	# libFuzzer targets of the pure-logic files (clang 14 ships the
-	# fuzzer runtime in Debian 12).
-	clang-14 libclang-rt-14-dev
+	# fuzzer runtime in Debian 12); their userspace builds, and mkfw's,
+	# take the CRC-32 from zlib.
+	clang-14 libclang-rt-14-dev zlib1g-dev
 	# The lab: TCG VMs booting a busybox initramfs that holds
 	# decompressed, depmod'ed modules and static test binaries.
 	qemu-system-x86 qemu-utils busybox-static cpio kmod gzip

@@ -3,6 +3,10 @@
 #
 # The lint stage: checkpatch --strict, a W=1 + sparse (C=2) build against
 # Debian's headers, and kernel-doc -Wall, on everything under kernel/.
+# Debian's kernel has no CONFIG_KUNIT, so the KUnit suites (*_test.c) get
+# their W=1 + sparse build against the test kernel's tree instead
+# (tests/kunit/build-test-kernel.sh, cached; built here if missing); when
+# that tree cannot be had they are reported as SKIP, not checked.
 # Prints `VSLICE-RESULT: PASS|FAIL lint/<check>/<file-or-module>` lines on
 # stdout (details on stderr) and exits 1 if any check failed.
 #
@@ -27,11 +31,26 @@ fi
 
 src=$("$top/tests/kunit/extract-source.sh" | tail -n 1)
 
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+# The W=1 + sparse build against Debian's headers judges all but the
+# KUnit suites, which only a kernel with CONFIG_KUNIT compiles.
+mapfile -t kunit < <(printf '%s\n' "${files[@]}" | grep '_test\.c$' || true)
+mapfile -t files_deb < <(printf '%s\n' "${files[@]}" | grep -v '_test\.c$')
+
+results=$(mktemp) tklog=$(mktemp)
+trap 'rm -f "$results" "$tklog"' EXIT
 {
 	"$here/checkpatch.sh" "$src" "$top" "${files[@]}"
-	"$here/build-warnings.sh" "$top" "${files[@]}"
+	"$here/build-warnings.sh" "$top" "${files_deb[@]}"
+	if ((${#kunit[@]})); then
+		if tk=$(bash "$top/tests/kunit/build-test-kernel.sh" 2>"$tklog" | tail -n 1) &&
+			[[ -d $tk/build ]]; then
+			KDIR=$tk/build "$here/build-warnings.sh" --modules '*_test' "$top" "${kunit[@]}"
+		else
+			for f in "${kunit[@]}"; do
+				echo "VSLICE-RESULT: SKIP lint/warnings/$f: not checked: no test kernel tree with CONFIG_KUNIT (build-test-kernel.sh failed: $(tail -n 1 "$tklog"))"
+			done
+		fi
+	fi
 	"$here/kernel-doc.sh" "$src" "$top" "${files[@]}"
 } | tee "$results"
 

@@ -71,10 +71,10 @@ void vs_callout_usage(FILE *f, const char *prog)
 		"pre define|modify|start  check the type against the GPU and every\n"
 		"                         attribute; exit 1 with one line per problem\n"
 		"get attributes           print the running device's vendor attributes\n"
-		"                         as [{\"vslice/weight\": \"100\"}, ...]\n"
+		"                         as [{\"vslice/owner\": \"vm1\"}, ...]\n"
 		"get capabilities         answer mdevctl 1.3's version-2 handshake\n"
-		"live modify              apply weight, fps_cap and owner to a running\n"
-		"                         device; max_resolution only while it is closed\n"
+		"live modify              apply owner to a running device; max_resolution\n"
+		"                         only while it is closed\n"
 		"post, notify             log to syslog; never fail\n"
 		"\n"
 		"stdin: the device's JSON configuration, for pre, post, live and notify.\n"
@@ -200,7 +200,7 @@ static int type_limits(struct ctx *c, bool need_parent, struct vs_limits *lim,
 		}
 		vs_limits_from_type(lim, &t->td);
 		if (!lim->from_type)
-			vs_msg(&c->warnings, "the description of %s on %s has no frl_config or max_resolution; checked against generic bounds",
+			vs_msg(&c->warnings, "the description of %s on %s has no max_resolution; checked against generic bounds",
 			       type, bdf);
 		return 0;
 	}
@@ -236,11 +236,39 @@ static int type_limits(struct ctx *c, bool need_parent, struct vs_limits *lim,
 	return 0;
 }
 
-/* Check every attribute of a configuration.  Return: problems added. */
-static size_t check_attrs(struct ctx *c, const struct vs_conf *conf,
-			  const struct vs_limits *lim)
+/*
+ * An attribute vslice removed (vslice/weight, vslice/fps_cap), in a new
+ * definition or in one that predates the removal.  Starting such a device
+ * would fail at mdevctl's write with a bare ENOENT, so define and start
+ * refuse it by name and say how to drop it; mdevctl's index counts the
+ * attributes from 0, and each earlier removed one is deleted first.
+ * modify and live modify only warn: they are how the admin deletes the
+ * attributes one at a time, and a definition left with one more of them
+ * must stay modifiable.
+ */
+static void removed_attr(struct ctx *c, const struct vs_kv *kv, size_t index,
+			 bool refuse)
 {
-	size_t i, before = vs_msgs_count(&c->problems);
+	struct vs_msgs *to = refuse ? &c->problems : &c->warnings;
+
+	/* A new definition is not stored yet: there is nothing to modify. */
+	if (is(c->a->action, "define"))
+		vs_msg(to, "%.*s is no longer a vslice attribute (no part of the vGPU ever acted on it); leave it out",
+		       (int)kv->name_len, kv->name);
+	else
+		vs_msg(to, "%.*s is no longer a vslice attribute (no part of the vGPU ever acted on it)%s; delete it from the definition: mdevctl modify -u %s --delattr --index=%zu",
+		       (int)kv->name_len, kv->name, refuse ? "" : " and a start will refuse it",
+		       c->a->uuid, index);
+}
+
+/*
+ * Check every attribute of a configuration; removed ones are refused
+ * when refuse_removed, else warned about.  Return: problems added.
+ */
+static size_t check_attrs(struct ctx *c, const struct vs_conf *conf,
+			  const struct vs_limits *lim, bool refuse_removed)
+{
+	size_t i, removed = 0, before = vs_msgs_count(&c->problems);
 	char qn[128], qv[128], why[256];
 
 	for (i = 0; i < conf->nr_attrs; i++) {
@@ -249,7 +277,10 @@ static size_t check_attrs(struct ctx *c, const struct vs_conf *conf,
 
 		vs_quote(qn, sizeof(qn), kv->name, kv->name_len);
 		vs_quote(qv, sizeof(qv), kv->value, kv->value_len);
-		if (!d) {
+		if (vs_attr_removed(kv->name, kv->name_len)) {
+			removed_attr(c, kv, i - removed, refuse_removed);
+			removed++;
+		} else if (!d) {
 			vs_msg(&c->problems, "attribute %s is not a vslice attribute; the settable ones are %s",
 			       qn, vs_attr_writable_list());
 		} else if (!d->writable) {
@@ -262,9 +293,13 @@ static size_t check_attrs(struct ctx *c, const struct vs_conf *conf,
 	return vs_msgs_count(&c->problems) - before;
 }
 
-/* Parse stdin and check it against -t and the parent.  Return: 0 or -1. */
-static int checked_conf(struct ctx *c, bool need_parent, struct vs_conf *conf,
-			struct vs_limits *lim, struct vs_type *t)
+/*
+ * Parse stdin and check it against -t and the parent.  need_parent: the
+ * type must be creatable now; refuse_removed: a removed attribute is a
+ * problem, not a warning.  Return: 0 or -1.
+ */
+static int checked_conf(struct ctx *c, bool need_parent, bool refuse_removed,
+			struct vs_conf *conf, struct vs_limits *lim, struct vs_type *t)
 {
 	char q[128];
 	int ret = 0;
@@ -280,7 +315,7 @@ static int checked_conf(struct ctx *c, bool need_parent, struct vs_conf *conf,
 	}
 	if (type_limits(c, need_parent, lim, t))
 		ret = -1;
-	if (check_attrs(c, conf, lim))
+	if (check_attrs(c, conf, lim, refuse_removed))
 		ret = -1;
 	if (ret)
 		vs_conf_free(conf);
@@ -329,7 +364,7 @@ static int pre(struct ctx *c)
 	bool start = is(act, "start");
 
 	if (is(act, "define") || is(act, "modify") || start) {
-		if (checked_conf(c, start, &conf, &lim, &t))
+		if (checked_conf(c, start, !is(act, "modify"), &conf, &lim, &t))
 			return VS_CALLOUT_REFUSED;
 		if (start && t.available == 0) {
 			no_room(c, &t);
@@ -362,7 +397,7 @@ static int pre(struct ctx *c)
 static int get_attributes(struct ctx *c)
 {
 	static const enum vs_attr_id shown[] = {
-		VS_ATTR_OWNER, VS_ATTR_WEIGHT, VS_ATTR_FPS_CAP, VS_ATTR_MAX_RESOLUTION,
+		VS_ATTR_OWNER, VS_ATTR_MAX_RESOLUTION,
 	};
 	struct vs_kv kv[VS_ARRAY_SIZE(shown)];
 	struct vs_inst in;
@@ -457,7 +492,7 @@ static int live_modify(struct ctx *c)
 	size_t i, n = 0, applied = 0;
 	int ret, pass;
 
-	if (checked_conf(c, true, &conf, &lim, &t))
+	if (checked_conf(c, true, false, &conf, &lim, &t))
 		return VS_CALLOUT_REFUSED;
 	ret = vs_inst_load(c->env->root, c->a->uuid, &in);
 	if (ret || !in.ours || strcmp(in.type, c->a->type) ||
@@ -471,7 +506,8 @@ static int live_modify(struct ctx *c)
 		const struct vs_attr_desc *d = vs_attr_lookup(conf.attrs[i].name,
 							      conf.attrs[i].name_len);
 
-		if (d->live || same_value(&conf.attrs[i], in.attr[d->id]))
+		/* A removed attribute (warned about) has nothing to apply. */
+		if (!d || d->live || same_value(&conf.attrs[i], in.attr[d->id]))
 			continue;
 		if (state == VS_FREE)
 			state = vs_open_state(c->env->root, &in, h, VS_MAX_HOLDERS, &n);
@@ -496,7 +532,7 @@ static int live_modify(struct ctx *c)
 			const struct vs_kv *kv = &conf.attrs[i];
 			const struct vs_attr_desc *d = vs_attr_lookup(kv->name, kv->name_len);
 
-			if (d->live != pass || same_value(kv, in.attr[d->id]))
+			if (!d || d->live != pass || same_value(kv, in.attr[d->id]))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, d->name);
 			ret = vs_write_text(path, kv->value, kv->value_len);

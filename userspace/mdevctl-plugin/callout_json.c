@@ -32,7 +32,7 @@ static bool is_space(char c)
 /*
  * Whether JSON text escapes a NUL (\u0000).  json-c keeps NULs in
  * string values but cuts member names at them, so that
- * {"vslice/weight\u0000x": ...} would look like a valid name.
+ * {"vslice/owner\u0000x": ...} would look like a valid name.
  */
 static bool has_escaped_nul(const char *buf, size_t len)
 {

@@ -4,7 +4,7 @@
  *
  * stdin of pre/post/live/notify: the device's configuration,
  *   {"mdev_type": "vslice-s64", "start": "auto",
- *    "attrs": [{"vslice/weight": "200"}, ...]}
+ *    "attrs": [{"vslice/owner": "vm1"}, ...]}
  * stdin of "get capabilities" (mdevctl 1.3+):
  *   {"provides": {"version": 2, "actions": [...], "events": [...]}}
  * stdout of "get capabilities": {"supports": {...}}

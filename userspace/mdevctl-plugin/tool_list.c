@@ -25,7 +25,7 @@ struct row {
 };
 
 static const enum vs_attr_id settable[] = {
-	VS_ATTR_OWNER, VS_ATTR_WEIGHT, VS_ATTR_FPS_CAP, VS_ATTR_MAX_RESOLUTION,
+	VS_ATTR_OWNER, VS_ATTR_MAX_RESOLUTION,
 };
 
 /* A decimal or 0x number of sysfs; 0 when it is none. */

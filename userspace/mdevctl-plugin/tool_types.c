@@ -13,20 +13,14 @@ static void text_row(struct vs_tool *t, const struct vs_parent *p,
 		     const struct vs_type *ty)
 {
 	const struct vs_typedesc *d = &ty->td;
-	char fb[16] = "?", res[24] = "?", heads[8] = "?", fps[8] = "?", w[8] = "?";
+	char fb[16] = "?", res[24] = "?";
 
 	if (d->have & VS_TD_FRAMEBUFFER)
 		snprintf(fb, sizeof(fb), "%uM", d->framebuffer_mib);
 	if (d->have & VS_TD_MAX_RESOLUTION)
 		snprintf(res, sizeof(res), "%ux%u", d->max_width, d->max_height);
-	if (d->have & VS_TD_NUM_HEADS)
-		snprintf(heads, sizeof(heads), "%u", d->num_heads);
-	if (d->have & VS_TD_FRL_CONFIG)
-		snprintf(fps, sizeof(fps), "%u", d->frl_config);
-	if (d->have & VS_TD_WEIGHT)
-		snprintf(w, sizeof(w), "%u", d->weight);
-	fprintf(t->out, "%-14s %-14s %5ld %6u %6s %10s %5s %4s %6s  %s\n", p->bdf, ty->id,
-		ty->available, ty->nr_instances, fb, res, heads, fps, w, ty->name);
+	fprintf(t->out, "%-14s %-14s %5ld %6u %6s %10s  %s\n", p->bdf, ty->id,
+		ty->available, ty->nr_instances, fb, res, ty->name);
 }
 
 static struct json_object *json_row(const struct vs_parent *p,
@@ -69,9 +63,8 @@ int vs_cmd_types(struct vs_tool *t, int argc, char **argv)
 		}
 	}
 	if (!t->json)
-		fprintf(t->out, "%-14s %-14s %5s %6s %6s %10s %5s %4s %6s  %s\n", "PARENT",
-			"TYPE", "AVAIL", "IN USE", "VRAM", "MAX_RES", "HEADS", "FPS",
-			"WEIGHT", "NAME");
+		fprintf(t->out, "%-14s %-14s %5s %6s %6s %10s  %s\n", "PARENT",
+			"TYPE", "AVAIL", "IN USE", "VRAM", "MAX_RES", "NAME");
 	for (i = 0; i < bdfs.n; i++) {
 		struct vs_parent p;
 

@@ -53,18 +53,6 @@ static int parse_field(const char *key, size_t klen, const char *v,
 		    parse_uint(x + 1, vend, 10, &td->max_height))
 			return 0;
 		td->have |= VS_TD_MAX_RESOLUTION;
-	} else if (KEY("num_heads")) {
-		if (parse_uint(v, vend, 10, &td->num_heads))
-			return 0;
-		td->have |= VS_TD_NUM_HEADS;
-	} else if (KEY("frl_config")) {
-		if (parse_uint(v, vend, 10, &td->frl_config))
-			return 0;
-		td->have |= VS_TD_FRL_CONFIG;
-	} else if (KEY("weight")) {
-		if (parse_uint(v, vend, 10, &td->weight))
-			return 0;
-		td->have |= VS_TD_WEIGHT;
 	} else if (KEY("class")) {
 		if (parse_uint(v, vend, 16, &td->pci_class))
 			return 0;

@@ -4,7 +4,10 @@
  * its type table:
  *
  *   framebuffer=32M, max_instance=8, max_resolution=1920x1200,
- *   num_heads=1, frl_config=60, weight=100, class=0x030000
+ *   class=0x030000
+ *
+ * Older drivers also printed num_heads, frl_config and weight; like any
+ * key this file does not know, they are skipped.
  */
 #ifndef VS_TYPEDESC_H
 #define VS_TYPEDESC_H
@@ -15,10 +18,7 @@ enum {
 	VS_TD_FRAMEBUFFER = 1 << 0,
 	VS_TD_MAX_INSTANCE = 1 << 1,
 	VS_TD_MAX_RESOLUTION = 1 << 2,
-	VS_TD_NUM_HEADS = 1 << 3,
-	VS_TD_FRL_CONFIG = 1 << 4,
-	VS_TD_WEIGHT = 1 << 5,
-	VS_TD_CLASS = 1 << 6,
+	VS_TD_CLASS = 1 << 3,
 };
 
 struct vs_typedesc {
@@ -26,9 +26,6 @@ struct vs_typedesc {
 	unsigned int framebuffer_mib;
 	unsigned int max_instance;
 	unsigned int max_width, max_height;
-	unsigned int num_heads;
-	unsigned int frl_config;	/* frame-rate limit: fps_cap's maximum */
-	unsigned int weight;		/* default scheduler weight */
 	unsigned int pci_class;
 };
 

@@ -11,8 +11,6 @@
 
 const struct vs_attr_desc vs_attr_table[VS_NR_ATTRS] = {
 	{ "vslice/owner", VS_ATTR_OWNER, true, true },
-	{ "vslice/weight", VS_ATTR_WEIGHT, true, true },
-	{ "vslice/fps_cap", VS_ATTR_FPS_CAP, true, true },
 	{ "vslice/max_resolution", VS_ATTR_MAX_RESOLUTION, true, false },
 	{ "vslice/vram_offset", VS_ATTR_VRAM_OFFSET, false, false },
 	{ "vslice/vram_size", VS_ATTR_VRAM_SIZE, false, false },
@@ -32,26 +30,33 @@ const struct vs_attr_desc *vs_attr_lookup(const char *name, size_t len)
 
 const char *vs_attr_writable_list(void)
 {
-	return "vslice/owner, vslice/weight, vslice/fps_cap, vslice/max_resolution";
+	return "vslice/owner, vslice/max_resolution";
+}
+
+bool vs_attr_removed(const char *name, size_t len)
+{
+	static const char *const removed[] = { "vslice/weight", "vslice/fps_cap" };
+	size_t i;
+
+	for (i = 0; i < sizeof(removed) / sizeof(removed[0]); i++)
+		if (strlen(removed[i]) == len && !memcmp(removed[i], name, len))
+			return true;
+	return false;
 }
 
 void vs_limits_from_type(struct vs_limits *lim, const struct vs_typedesc *td)
 {
 	vs_limits_generic(lim);
-	if ((td->have & VS_TD_FRL_CONFIG) && td->frl_config)
-		lim->max_fps = td->frl_config;
 	if (td->have & VS_TD_MAX_RESOLUTION) {
 		lim->max_width = td->max_width;
 		lim->max_height = td->max_height;
+		lim->from_type = true;
 	}
-	lim->from_type = (td->have & (VS_TD_FRL_CONFIG | VS_TD_MAX_RESOLUTION)) ==
-			 (VS_TD_FRL_CONFIG | VS_TD_MAX_RESOLUTION);
 }
 
 void vs_limits_generic(struct vs_limits *lim)
 {
 	lim->from_type = false;
-	lim->max_fps = UINT32_MAX;
 	lim->max_width = UINT32_MAX;
 	lim->max_height = UINT32_MAX;
 }
@@ -105,29 +110,6 @@ static bool owner_ok(const char *s, size_t len, char *why, size_t n)
 	return true;
 }
 
-static bool number_ok(const char *s, size_t len, uint64_t max,
-		      const char *maxwhat, char *why, size_t n)
-{
-	char range[64];
-	uint64_t v;
-
-	if (max >= UINT32_MAX)
-		snprintf(range, sizeof(range), "1 or more");
-	else
-		snprintf(range, sizeof(range), "1 to %llu%s", (unsigned long long)max,
-			 maxwhat);
-	if (!len || take_decimal(s, len, &v) != len) {
-		snprintf(why, n, "is not a plain decimal number (no sign, spaces or leading zeros); it takes %s",
-			 range);
-		return false;
-	}
-	if (v < 1 || v > max) {
-		snprintf(why, n, "is out of range; it takes %s", range);
-		return false;
-	}
-	return true;
-}
-
 static bool resolution_ok(const char *s, size_t len,
 			  const struct vs_limits *lim, char *why, size_t n)
 {
@@ -163,12 +145,6 @@ bool vs_attr_value_ok(const struct vs_attr_desc *d, const char *val,
 	switch (d->id) {
 	case VS_ATTR_OWNER:
 		return owner_ok(val, len, why, whylen);
-	case VS_ATTR_WEIGHT:
-		return number_ok(val, len, VS_WEIGHT_MAX, "", why, whylen);
-	case VS_ATTR_FPS_CAP:
-		return number_ok(val, len, lim->max_fps,
-				 lim->from_type ? ", the type's frl_config" : "",
-				 why, whylen);
 	case VS_ATTR_MAX_RESOLUTION:
 		return resolution_ok(val, len, lim, why, whylen);
 	default:

@@ -172,7 +172,7 @@ void fake_gpu(const char *root, const char *bdf, unsigned int vendor,
 
 void fake_type(const char *root, const char *bdf, const char *id,
 	       unsigned int fb_mib, unsigned int max_inst, unsigned int max_w,
-	       unsigned int max_h, unsigned int fps, unsigned int avail)
+	       unsigned int max_h, unsigned int avail)
 {
 	char dir[512], rel[600], val[512];
 
@@ -182,8 +182,8 @@ void fake_type(const char *root, const char *bdf, const char *id,
 	fake_write(root, rel, val);
 	snprintf(rel, sizeof(rel), "%s/description", dir);
 	snprintf(val, sizeof(val),
-		 "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, num_heads=1, frl_config=%u, weight=100, class=0x030000\n",
-		 fb_mib, max_inst, max_w, max_h, fps);
+		 "framebuffer=%uM, max_instance=%u, max_resolution=%ux%u, class=0x030000\n",
+		 fb_mib, max_inst, max_w, max_h);
 	fake_write(root, rel, val);
 	snprintf(rel, sizeof(rel), "%s/available_instances", dir);
 	snprintf(val, sizeof(val), "%u\n", avail);
@@ -223,8 +223,6 @@ void fake_inst(const char *root, const char *bdf, const char *type,
 		fake_write(root, rel, value); \
 	} while (0)
 	ATTR("owner", "\n");
-	ATTR("weight", "100\n");
-	ATTR("fps_cap", "60\n");
 	ATTR("max_resolution", "1920x1200\n");
 	ATTR("vram_offset", "0x0\n");
 	snprintf(val, sizeof(val), "%llu\n", (unsigned long long)vram_mib << 20);

@@ -29,7 +29,7 @@ void fake_gpu(const char *root, const char *bdf, unsigned int vendor,
 /* A type vslice-<id> of the driver's type table. */
 void fake_type(const char *root, const char *bdf, const char *id,
 	       unsigned int fb_mib, unsigned int max_inst, unsigned int max_w,
-	       unsigned int max_h, unsigned int fps, unsigned int avail);
+	       unsigned int max_h, unsigned int avail);
 /* An instance: links, remove, and vendor attributes at their defaults. */
 void fake_inst(const char *root, const char *bdf, const char *type,
 	       const char *uuid, unsigned int group, unsigned int vram_mib);

@@ -89,9 +89,9 @@ static int setup(void **state)
 	char *root = fake_new();
 
 	fake_gpu(root, GPU0, 0x1234, 0x1111, 256, true);
-	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 60, 7);
-	fake_type(root, GPU0, "s64", 64, 4, 2560, 1600, 30, 3);
-	fake_type(root, GPU0, "s256", 256, 1, 2560, 1600, 60, 0);
+	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 7);
+	fake_type(root, GPU0, "s64", 64, 4, 2560, 1600, 3);
+	fake_type(root, GPU0, "s256", 256, 1, 2560, 1600, 0);
 	fake_inst(root, GPU0, "vslice-s32", U1, 12, 32);
 	fake_gpu(root, GPU_UNBOUND, 0x1234, 0x1111, 128, false);
 	fake_module(root, 0);
@@ -106,6 +106,7 @@ static int teardown(void **state)
 }
 
 #define CONF(attrs) "{\"mdev_type\":\"vslice-s32\",\"start\":\"auto\",\"attrs\":[" attrs "]}"
+#define ATTR_FILE(name) "sys/devices/pci0000:00/" GPU0 "/" U1 "/vslice/" name
 
 static void not_ours_exits_2(void **state)
 {
@@ -128,8 +129,7 @@ static void pre_define_ok(void **state)
 {
 	struct run r;
 
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"200\"},{\"vslice/fps_cap\":\"60\"},"
-					   "{\"vslice/max_resolution\":\"1920x1200\"},"
+	assert_int_equal(call(*state, CONF("{\"vslice/max_resolution\":\"1920x1200\"},"
 					   "{\"vslice/owner\":\"nova:vm-1\"}"),
 			      false, &r, "vslice-s32", "pre", "define", U_NEW, GPU0), 0);
 	assert_int_equal(r.errlen, 0);
@@ -144,25 +144,69 @@ static void pre_define_one_line_per_problem(void **state)
 {
 	struct run r;
 
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"0\"},{\"vslice/fps_cap\":\"61\"},"
-					   "{\"vslice/max_resolution\":\"2560x1600\"},"
+	assert_int_equal(call(*state, CONF("{\"vslice/max_resolution\":\"2560x1600\"},"
 					   "{\"vslice/owner\":\"a b\"},{\"vslice/scanout\":\"x\"},"
 					   "{\"remove\":\"1\"}"),
 			      false, &r, "vslice-s32", "pre", "define", U_NEW, GPU0),
 			 VS_CALLOUT_REFUSED);
-	assert_non_null(strstr(r.err, "6 problems:\n"));
-	assert_non_null(strstr(r.err, "\n  vslice/weight = \"0\" is out of range; it takes 1 to 1000\n"));
-	assert_non_null(strstr(r.err, "\n  vslice/fps_cap = \"61\" is out of range; it takes 1 to 60, the type's frl_config\n"));
-	assert_non_null(strstr(r.err, "1920x1200, the type's max_resolution"));
+	assert_non_null(strstr(r.err, "4 problems:\n"));
+	assert_non_null(strstr(r.err, "\n  vslice/max_resolution = \"2560x1600\" is out of range; it takes 640x480 to 1920x1200, the type's max_resolution\n"));
 	assert_non_null(strstr(r.err, "vslice/owner = \"a b\" has a space at position 2"));
 	assert_non_null(strstr(r.err, "attribute vslice/scanout is read-only"));
 	assert_non_null(strstr(r.err, "attribute \"remove\" is not a vslice attribute"));
 	run_free(&r);
 	/* The s64 type has other limits. */
-	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s64\",\"attrs\":[{\"vslice/max_resolution\":\"2560x1600\"},{\"vslice/fps_cap\":\"31\"}]}",
+	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s64\",\"attrs\":[{\"vslice/max_resolution\":\"2560x1600\"}]}",
+			      false, &r, "vslice-s64", "pre", "define", U_NEW, GPU0), 0);
+	run_free(&r);
+	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s64\",\"attrs\":[{\"vslice/max_resolution\":\"2561x1600\"}]}",
 			      false, &r, "vslice-s64", "pre", "define", U_NEW, GPU0),
 			 VS_CALLOUT_REFUSED);
-	assert_non_null(strstr(r.err, ": vslice/fps_cap = \"31\" is out of range; it takes 1 to 30"));
+	assert_non_null(strstr(r.err, "it takes 640x480 to 2560x1600, the type's max_resolution"));
+	run_free(&r);
+}
+
+/*
+ * A definition written before vslice/weight and vslice/fps_cap were
+ * removed: start refuses it by name, with the mdevctl command that
+ * deletes each one (indexes as they are once the earlier removed ones are
+ * gone), and define refuses a new one that has them; modify and live
+ * modify, the way to delete them, only warn.
+ */
+static void removed_attributes(void **state)
+{
+	static const char conf[] = CONF("{\"vslice/owner\":\"vm-1\"},{\"vslice/weight\":\"250\"},"
+					"{\"vslice/fps_cap\":\"30\"}");
+	struct run r;
+
+	assert_int_equal(call(*state, conf, false, &r, "vslice-s32", "pre", "start", U_NEW, GPU0),
+			 VS_CALLOUT_REFUSED);
+	assert_non_null(strstr(r.err, "2 problems:\n"));
+	assert_non_null(strstr(r.err, "\n  vslice/weight is no longer a vslice attribute (no part of the vGPU ever acted on it); delete it from the definition: mdevctl modify -u " U_NEW " --delattr --index=1\n"));
+	assert_non_null(strstr(r.err, "\n  vslice/fps_cap is no longer a vslice attribute (no part of the vGPU ever acted on it); delete it from the definition: mdevctl modify -u " U_NEW " --delattr --index=1\n"));
+	run_free(&r);
+	/* A new definition has nothing stored to modify: leave them out. */
+	assert_int_equal(call(*state, conf, false, &r, "vslice-s32", "pre", "define", U_NEW, GPU0),
+			 VS_CALLOUT_REFUSED);
+	assert_non_null(strstr(r.err, "2 problems:\n"));
+	assert_non_null(strstr(r.err, "\n  vslice/weight is no longer a vslice attribute (no part of the vGPU ever acted on it); leave it out\n"));
+	assert_non_null(strstr(r.err, "\n  vslice/fps_cap is no longer a vslice attribute (no part of the vGPU ever acted on it); leave it out\n"));
+	run_free(&r);
+	assert_int_equal(call(*state, conf, false, &r, "vslice-s32", "pre", "modify", U_NEW, GPU0),
+			 0);
+	assert_non_null(strstr(r.err, "warning: vslice/weight is no longer a vslice attribute (no part of the vGPU ever acted on it) and a start will refuse it; delete it from the definition: mdevctl modify -u " U_NEW " --delattr --index=1\n"));
+	assert_non_null(strstr(r.err, "warning: vslice/fps_cap is no longer"));
+	run_free(&r);
+	/* live modify applies the rest and writes nothing for them. */
+	assert_int_equal(call(*state, conf, false, &r, "vslice-s32", "live", "modify", U1, GPU0), 0);
+	assert_string_equal(fake_read(*state, ATTR_FILE("owner")), "vm-1");
+	assert_non_null(strstr(r.err, "warning: vslice/weight is no longer"));
+	assert_null(strstr(r.log, "weight ="));
+	run_free(&r);
+	/* Only the exact names: a look-alike is just not an attribute. */
+	assert_int_equal(call(*state, CONF("{\"vslice/weights\":\"1\"}"), false, &r, "vslice-s32",
+			      "pre", "modify", U_NEW, GPU0), VS_CALLOUT_REFUSED);
+	assert_non_null(strstr(r.err, "attribute \"vslice/weights\" is not a vslice attribute; the settable ones are vslice/owner, vslice/max_resolution"));
 	run_free(&r);
 }
 
@@ -210,12 +254,12 @@ static void unregistered_parent(void **state)
 	struct run r;
 
 	/* define: allowed, checked against generic bounds, with a warning. */
-	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s32\",\"attrs\":[{\"vslice/fps_cap\":\"240\"}]}",
+	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s32\",\"attrs\":[{\"vslice/max_resolution\":\"7680x4320\"}]}",
 			      false, &r, "vslice-s32", "pre", "define", U_NEW, GPU_UNBOUND), 0);
 	assert_non_null(strstr(r.err, "warning: " GPU_UNBOUND " is not registered"));
 	run_free(&r);
 	/* ...but what no type allows is refused anyway. */
-	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s32\",\"attrs\":[{\"vslice/weight\":\"2000\"}]}",
+	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s32\",\"attrs\":[{\"vslice/max_resolution\":\"639x480\"}]}",
 			      false, &r, "vslice-s32", "pre", "define", U_NEW, GPU_UNBOUND),
 			 VS_CALLOUT_REFUSED);
 	run_free(&r);
@@ -250,8 +294,7 @@ static void get_attributes(void **state)
 	assert_int_equal(call(*state, NULL, false, &r, "vslice-s32", "get", "attributes", U1,
 			      GPU0), 0);
 	/* The default (empty) owner is left out: nothing to write back. */
-	assert_string_equal(r.out, "[{\"vslice/weight\":\"100\"},{\"vslice/fps_cap\":\"60\"},"
-			    "{\"vslice/max_resolution\":\"1920x1200\"}]\n");
+	assert_string_equal(r.out, "[{\"vslice/max_resolution\":\"1920x1200\"}]\n");
 	run_free(&r);
 	fake_write(*state, "sys/devices/pci0000:00/" GPU0 "/" U1 "/vslice/owner", "vm-7\n");
 	assert_int_equal(call(*state, NULL, false, &r, "vslice-s32", "get", "attributes", U1,
@@ -293,19 +336,14 @@ static void get_capabilities(void **state)
 	run_free(&r);
 }
 
-#define ATTR_FILE(name) "sys/devices/pci0000:00/" GPU0 "/" U1 "/vslice/" name
-
 static void live_modify_applies(void **state)
 {
 	struct run r;
 
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"300\"},{\"vslice/fps_cap\":\"30\"},"
-					   "{\"vslice/owner\":\"vm-2\"}"),
+	assert_int_equal(call(*state, CONF("{\"vslice/owner\":\"vm-2\"}"),
 			      false, &r, "vslice-s32", "live", "modify", U1, GPU0), 0);
-	assert_string_equal(fake_read(*state, ATTR_FILE("weight")), "300");
-	assert_string_equal(fake_read(*state, ATTR_FILE("fps_cap")), "30");
 	assert_string_equal(fake_read(*state, ATTR_FILE("owner")), "vm-2");
-	assert_non_null(strstr(r.log, "live: " U1 " vslice/weight = 300"));
+	assert_non_null(strstr(r.log, "live: " U1 " vslice/owner = vm-2"));
 	run_free(&r);
 	/* A closed device takes a new max_resolution too. */
 	assert_int_equal(call(*state, CONF("{\"vslice/max_resolution\":\"1024x768\"}"), false, &r,
@@ -320,20 +358,20 @@ static void live_modify_refuses_while_open(void **state)
 
 	fake_module(*state, 1);
 	fake_holder(*state, 4242, "qemu-system-x86", "/dev/vfio/12");
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"500\"},"
+	assert_int_equal(call(*state, CONF("{\"vslice/owner\":\"vm-5\"},"
 					   "{\"vslice/max_resolution\":\"800x600\"}"),
 			      false, &r, "vslice-s32", "live", "modify", U1, GPU0),
 			 VS_CALLOUT_REFUSED);
 	assert_non_null(strstr(r.err, "vslice/max_resolution cannot change while pid 4242 (qemu-system-x86) has the device open"));
-	/* Nothing changed, not even the live-changeable weight. */
-	assert_string_equal(fake_read(*state, ATTR_FILE("weight")), "100\n");
+	/* Nothing changed, not even the live-changeable owner. */
+	assert_string_equal(fake_read(*state, ATTR_FILE("owner")), "\n");
 	assert_string_equal(fake_read(*state, ATTR_FILE("max_resolution")), "1920x1200\n");
 	run_free(&r);
-	/* The same max_resolution is no change: weight applies. */
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"500\"},"
+	/* The same max_resolution is no change: owner applies. */
+	assert_int_equal(call(*state, CONF("{\"vslice/owner\":\"vm-5\"},"
 					   "{\"vslice/max_resolution\":\"1920x1200\"}"),
 			      false, &r, "vslice-s32", "live", "modify", U1, GPU0), 0);
-	assert_string_equal(fake_read(*state, ATTR_FILE("weight")), "500");
+	assert_string_equal(fake_read(*state, ATTR_FILE("owner")), "vm-5");
 	run_free(&r);
 }
 
@@ -346,7 +384,7 @@ static void live_modify_refuses_readonly(void **state)
 	assert_non_null(strstr(r.err, "refusing to live-modify " U1 ": attribute vslice/vram_size is read-only"));
 	run_free(&r);
 	/* A device that is not running. */
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"2\"}"), false, &r, "vslice-s32",
+	assert_int_equal(call(*state, CONF("{\"vslice/owner\":\"x\"}"), false, &r, "vslice-s32",
 			      "live", "modify", U_NEW, GPU0), VS_CALLOUT_REFUSED);
 	assert_non_null(strstr(r.err, "is not running as a vslice-s32 on " GPU0));
 	run_free(&r);
@@ -361,13 +399,14 @@ static void live_modify_write_failure(void **state)
 	struct run r;
 
 	/* A directory where the attribute should be: its write fails. */
-	snprintf(path, sizeof(path), "%s/" ATTR_FILE("fps_cap"), (char *)*state);
+	snprintf(path, sizeof(path), "%s/" ATTR_FILE("owner"), (char *)*state);
 	assert_int_equal(unlink(path), 0);
-	fake_write(*state, ATTR_FILE("fps_cap/x"), "");
-	assert_int_equal(call(*state, CONF("{\"vslice/weight\":\"7\"},{\"vslice/fps_cap\":\"9\"}"),
+	fake_write(*state, ATTR_FILE("owner/x"), "");
+	assert_int_equal(call(*state, CONF("{\"vslice/max_resolution\":\"1024x768\"},"
+					   "{\"vslice/owner\":\"vm-9\"}"),
 			      false, &r, "vslice-s32", "live", "modify", U1, GPU0),
 			 VS_CALLOUT_REFUSED);
-	assert_non_null(strstr(r.err, "writing vslice/fps_cap: "));
+	assert_non_null(strstr(r.err, "writing vslice/owner: "));
 	assert_non_null(strstr(r.err, "1 attribute(s) before it were applied"));
 	run_free(&r);
 }
@@ -477,6 +516,7 @@ int main(void)
 		T(not_ours_exits_2),
 		T(pre_define_ok),
 		T(pre_define_one_line_per_problem),
+		T(removed_attributes),
 		T(pre_modify_bad_json),
 		T(type_mismatch),
 		T(type_not_published),

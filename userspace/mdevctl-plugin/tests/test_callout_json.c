@@ -56,7 +56,7 @@ static bool has(const struct vs_msgs *m, const char *text)
 static void valid_conf(void **state)
 {
 	const char *s = "{\"mdev_type\":\"vslice-s32\",\"start\":\"auto\",\"attrs\":"
-			"[{\"vslice/weight\":\"200\"},{\"vslice/owner\":\"\"}]}";
+			"[{\"vslice/max_resolution\":\"800x600\"},{\"vslice/owner\":\"\"}]}";
 	struct vs_msgs m = { 0 };
 	struct vs_conf c;
 
@@ -65,8 +65,8 @@ static void valid_conf(void **state)
 	assert_string_equal(c.mdev_type, "vslice-s32");
 	assert_string_equal(c.start, "auto");
 	assert_int_equal(c.nr_attrs, 2);
-	assert_string_equal(c.attrs[0].name, "vslice/weight");
-	assert_string_equal(c.attrs[0].value, "200");
+	assert_string_equal(c.attrs[0].name, "vslice/max_resolution");
+	assert_string_equal(c.attrs[0].value, "800x600");
 	assert_int_equal(c.attrs[1].value_len, 0);
 	vs_conf_free(&c);
 }
@@ -113,17 +113,17 @@ static void wrong_types(void **state)
 	REFUSED("\"x\"", "must be a JSON object");
 	REFUSED("42", "must be a JSON object");
 	REFUSED("{\"attrs\": 1}", "\"attrs\" must be an array");
-	REFUSED("{\"attrs\": {\"vslice/weight\": \"1\"}}", "\"attrs\" must be an array");
-	REFUSED("{\"attrs\": \"vslice/weight=1\"}", "\"attrs\" must be an array");
+	REFUSED("{\"attrs\": {\"vslice/owner\": \"1\"}}", "\"attrs\" must be an array");
+	REFUSED("{\"attrs\": \"vslice/owner=1\"}", "\"attrs\" must be an array");
 	REFUSED("{\"attrs\": [1]}", "attrs[0] must be an object");
 	REFUSED("{\"attrs\": [null]}", "attrs[0] must be an object");
 	REFUSED("{\"attrs\": [[\"a\",\"b\"]]}", "attrs[0] must be an object");
 	REFUSED("{\"attrs\": [{}]}", "exactly one member");
 	REFUSED("{\"attrs\": [{\"a\":\"1\",\"b\":\"2\"}]}", "exactly one member");
-	REFUSED("{\"attrs\": [{\"vslice/weight\": 200}]}", "must be a string, not a number");
-	REFUSED("{\"attrs\": [{\"vslice/weight\": null}]}", "must be a string, not null");
-	REFUSED("{\"attrs\": [{\"vslice/weight\": true}]}", "must be a string, not a boolean");
-	REFUSED("{\"attrs\": [{\"vslice/weight\": [\"1\"]}]}", "not an array");
+	REFUSED("{\"attrs\": [{\"vslice/owner\": 200}]}", "must be a string, not a number");
+	REFUSED("{\"attrs\": [{\"vslice/owner\": null}]}", "must be a string, not null");
+	REFUSED("{\"attrs\": [{\"vslice/owner\": true}]}", "must be a string, not a boolean");
+	REFUSED("{\"attrs\": [{\"vslice/owner\": [\"1\"]}]}", "not an array");
 	REFUSED("{\"mdev_type\": 5}", "\"mdev_type\" must be a string");
 	REFUSED("{\"start\": \"sometimes\"}", "\"auto\" or \"manual\"");
 	REFUSED("{\"start\": false}", "\"start\" must be a string");
@@ -145,8 +145,8 @@ static void nul_bytes(void **state)
 	REFUSED("{\"attrs\"\0: []}", "NUL byte at offset 8");
 	REFUSED("\0{}", "NUL byte at offset 0");
 	/* Escaped NULs: json-c would cut the member name at them. */
-	REFUSED("{\"attrs\":[{\"vslice/weight\\u0000x\":\"1\"}]}", "\\u0000");
-	REFUSED("{\"attrs\":[{\"vslice/weight\":\"1\\u0000\"}]}", "\\u0000");
+	REFUSED("{\"attrs\":[{\"vslice/owner\\u0000x\":\"1\"}]}", "\\u0000");
+	REFUSED("{\"attrs\":[{\"vslice/owner\":\"1\\u0000\"}]}", "\\u0000");
 	REFUSED("{\"mdev_type\":\"vslice-s16\\u0000\"}", "\\u0000");
 }
 
@@ -261,14 +261,14 @@ static void capabilities(void **state)
 static void attributes_output(void **state)
 {
 	struct vs_kv kv[2] = {
-		{ "vslice/weight", 13, "100", 3 },
+		{ "vslice/max_resolution", 21, "800x600", 7 },
 		{ "vslice/owner", 12, "a/b", 3 },
 	};
 	char *s;
 
 	(void)state;
 	s = vs_attrs_json(kv, 2);
-	assert_string_equal(s, "[{\"vslice/weight\":\"100\"},{\"vslice/owner\":\"a/b\"}]");
+	assert_string_equal(s, "[{\"vslice/max_resolution\":\"800x600\"},{\"vslice/owner\":\"a/b\"}]");
 	free(s);
 	s = vs_attrs_json(kv, 0);
 	assert_string_equal(s, "[]");

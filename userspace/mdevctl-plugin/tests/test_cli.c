@@ -118,7 +118,7 @@ static int setup(void **state)
 	char *root = fake_new();
 
 	fake_gpu(root, GPU0, 0x1234, 0x1111, 256, true);
-	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 60, 7);
+	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 7);
 	fake_inst(root, GPU0, "vslice-s32", U1, 12, 32);
 	fake_module(root, 0);
 	*state = root;
@@ -145,14 +145,14 @@ static void expect_refused(void **state, const char *in, size_t len, const char 
 
 static void hostile_stdin(void **state)
 {
-	static const char nuls[] = "{\"attrs\":[{\"vslice/weight\":\"1\"}\0\0\0]}";
+	static const char nuls[] = "{\"attrs\":[{\"vslice/owner\":\"1\"}\0\0\0]}";
 	size_t big = 32 * 1024 * 1024, i;
 	char *buf = malloc(big);
 
 	expect_refused(state, "{", 1, "ends early");
 	expect_refused(state, "{\"attrs\": 1}", 12, "\"attrs\" must be an array");
-	expect_refused(state, "{\"attrs\": [{\"vslice/weight\": 5}]}", 33, "must be a string");
-	expect_refused(state, nuls, sizeof(nuls) - 1, "NUL byte at offset 31");
+	expect_refused(state, "{\"attrs\": [{\"vslice/owner\": 5}]}", 32, "must be a string");
+	expect_refused(state, nuls, sizeof(nuls) - 1, "NUL byte at offset 30");
 	expect_refused(state, "\xff\xfe\x00\x01", 4, NULL);
 	/* A million levels of nesting. */
 	memset(buf, '[', 1000000);
@@ -192,7 +192,7 @@ static void not_ours_ignores_stdin(void **state)
 /* What mdevctl 1.2.0 does for "define", "start" and "list". */
 static void mdevctl_1_2_sequence(void **state)
 {
-	const char conf[] = "{\"mdev_type\":\"vslice-s32\",\"start\":\"auto\",\"attrs\":[{\"vslice/weight\":\"250\"}]}";
+	const char conf[] = "{\"mdev_type\":\"vslice-s32\",\"start\":\"auto\",\"attrs\":[{\"vslice/owner\":\"vm-250\"}]}";
 	struct proc *p = malloc(sizeof(*p));
 
 	assert_int_equal(CALLOUT(p, conf, sizeof(conf) - 1, "pre", "define", U_NEW), 0);
@@ -206,7 +206,8 @@ static void mdevctl_1_2_sequence(void **state)
 
 		assert_non_null(a);
 		assert_true(json_object_is_type(a, json_type_array));
-		assert_int_equal(json_object_array_length(a), 3);
+		/* max_resolution; the default (empty) owner is left out. */
+		assert_int_equal(json_object_array_length(a), 1);
 		json_object_put(a);
 	}
 	free(p);
@@ -218,7 +219,7 @@ static void mdevctl_1_3_sequence(void **state)
 	const char provides[] = "{\"provides\":{\"version\":2,\"actions\":[\"start\",\"stop\",\"define\","
 				"\"undefine\",\"modify\",\"attributes\",\"capabilities\"],"
 				"\"events\":[\"pre\",\"post\",\"notify\",\"get\",\"live\"]}}";
-	const char conf[] = "{\"mdev_type\":\"vslice-s32\",\"start\":\"manual\",\"attrs\":[{\"vslice/fps_cap\":\"24\"}]}";
+	const char conf[] = "{\"mdev_type\":\"vslice-s32\",\"start\":\"manual\",\"attrs\":[{\"vslice/owner\":\"vm-24\"}]}";
 	struct proc *p = malloc(sizeof(*p));
 	struct json_object *o, *sup, *ver, *events;
 	bool live = false;
@@ -237,7 +238,7 @@ static void mdevctl_1_3_sequence(void **state)
 	json_object_put(o);
 	assert_int_equal(CALLOUT(p, conf, sizeof(conf) - 1, "live", "modify", U1), 0);
 	assert_string_equal(fake_read(*state, "sys/devices/pci0000:00/" GPU0 "/" U1
-				      "/vslice/fps_cap"), "24");
+				      "/vslice/owner"), "vm-24");
 	/* 1.3 notifies with no stdin at all. */
 	assert_int_equal(CALLOUT(p, NULL, 0, "notify", "modify", U1), 0);
 	free(p);

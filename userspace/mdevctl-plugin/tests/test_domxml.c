@@ -6,8 +6,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -94,8 +96,42 @@ static void rejects_non_domains(void **state)
 	assert_int_equal(vs_domxml_add_mdev("<domain", U, &out, err, sizeof(err)), -1);
 	assert_int_equal(vs_domxml_remove_mdev("junk", U, &out, err, sizeof(err)), -1);
 	assert_null(out);
-	/* No entities from the network or the file system. */
-	assert_int_equal(vs_domxml_has_mdev("<!DOCTYPE d [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+}
+
+/*
+ * Entities are never expanded: not from the file system (an external
+ * entity could pull in any file the caller can read) and not from the
+ * document's own DTD.  Each entity holds an mdev hostdev of U, which the
+ * parser would find if it substituted the entity; the same hostdev
+ * written out in the document is found, so the entity tests can fail.
+ */
+#define HOSTDEV_U "<hostdev mode='subsystem' type='mdev' model='vfio-pci'>" \
+	"<source><address uuid='" U "'/></source></hostdev>"
+
+static void expands_no_entities(void **state)
+{
+	char path[] = "/tmp/vslice-test-domxml-XXXXXX", xml[512];
+	int fd, found;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(vs_domxml_has_mdev("<domain><devices>" HOSTDEV_U "</devices></domain>", U),
+			 1);
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_true(fputs(HOSTDEV_U "\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	snprintf(xml, sizeof(xml),
+		 "<!DOCTYPE domain [<!ENTITY e SYSTEM \"file://%s\">]>"
+		 "<domain><devices>&e;</devices></domain>", path);
+	found = vs_domxml_has_mdev(xml, U);
+	unlink(path);
+	assert_int_equal(found, 0);
+
+	assert_int_equal(vs_domxml_has_mdev("<!DOCTYPE domain [<!ENTITY e \"" HOSTDEV_U "\">]>"
 					    "<domain><devices>&e;</devices></domain>", U), 0);
 }
 
@@ -106,6 +142,7 @@ int main(void)
 		cmocka_unit_test(adds_once),
 		cmocka_unit_test(removes_only_it),
 		cmocka_unit_test(rejects_non_domains),
+		cmocka_unit_test(expands_no_entities),
 	};
 
 	return cmocka_run_group_tests_name("domxml", tests, NULL, NULL);

@@ -95,13 +95,13 @@ static int setup(void **state)
 	char *root = fake_new();
 
 	fake_gpu(root, GPU0, 0x1234, 0x1111, 256, true);
-	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 60, 6);
-	fake_type(root, GPU0, "s64", 64, 4, 2560, 1600, 60, 2);
-	fake_type(root, GPU0, "s256", 256, 1, 2560, 1600, 60, 0);
+	fake_type(root, GPU0, "s32", 32, 8, 1920, 1200, 6);
+	fake_type(root, GPU0, "s64", 64, 4, 2560, 1600, 2);
+	fake_type(root, GPU0, "s256", 256, 1, 2560, 1600, 0);
 	fake_inst(root, GPU0, "vslice-s32", U1, 12, 32);
 	fake_inst(root, GPU0, "vslice-s64", U2, 13, 64);
 	fake_gpu(root, GPU1, 0x10de, 0x2235, 128, true);
-	fake_type(root, GPU1, "s16", 16, 8, 1280, 1024, 30, 8);
+	fake_type(root, GPU1, "s16", 16, 8, 1280, 1024, 8);
 	fake_gpu(root, "0000:00:06.0", 0x1234, 0x1111, 64, false);
 	fake_module(root, 0);
 	*state = root;
@@ -162,7 +162,9 @@ static void types(void **state)
 	assert_string_equal(jget(o.json, "types.0.available_instances"), "0");
 	assert_string_equal(jget(o.json, "types.1.type"), "vslice-s32");
 	assert_string_equal(jget(o.json, "types.1.instances"), "1");
-	assert_string_equal(jget(o.json, "types.1.properties.frl_config"), "60");
+	assert_string_equal(jget(o.json, "types.1.properties.max_resolution"), "1920x1200");
+	assert_null(json_object_object_get(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(o.json, "types"), 1), "properties"), "frl_config"));
 	assert_string_equal(jget(o.json, "types.1.properties.framebuffer"), "32M");
 	assert_string_equal(jget(o.json, "types.3.parent"), GPU1);
 	out_free(&o);
@@ -194,12 +196,15 @@ static void list_states(void **state)
 		json_object_object_get(o.json, "instances"), 0), "vm"));
 	assert_string_equal(jget(o.json, "instances.1.uuid"), U1);
 	assert_string_equal(jget(o.json, "instances.1.state"), "free");
-	assert_string_equal(jget(o.json, "instances.1.attributes.vslice/weight"), "100");
+	assert_string_equal(jget(o.json, "instances.1.attributes.vslice/max_resolution"),
+			    "1920x1200");
+	assert_null(json_object_object_get(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(o.json, "instances"), 1), "attributes"), "vslice/weight"));
 	assert_string_equal(jget(o.json, "libvirt.connected"), "false");
 	out_free(&o);
 	assert_int_equal(tool(*state, &o, "list", NO_LIBVIRT, NULL), VS_EXIT_OK);
 	assert_non_null(strstr(o.out, "pid 999 (qemu-system-x86)"));
-	assert_non_null(strstr(o.out, "owner=team-a weight=100 fps_cap=60 max_resolution=1920x1200"));
+	assert_non_null(strstr(o.out, "owner=team-a max_resolution=1920x1200\n"));
 	out_free(&o);
 	/* One device; upper case works. */
 	assert_int_equal(tool(*state, &o, "list", "--json", NO_LIBVIRT,

@@ -14,7 +14,9 @@
 #include "typedesc.h"
 #include "vattr.h"
 
-#define DESC "framebuffer=32M, max_instance=8, max_resolution=1920x1200, num_heads=1, frl_config=60, weight=100, class=0x030000"
+#define DESC "framebuffer=32M, max_instance=8, max_resolution=1920x1200, class=0x030000"
+/* What drivers before the removal of num_heads, frl_config and weight printed. */
+#define OLD_DESC "framebuffer=32M, max_instance=8, max_resolution=1920x1200, num_heads=1, frl_config=60, weight=100, class=0x030000"
 
 static struct vs_limits lim32(void)
 {
@@ -43,11 +45,9 @@ static void lookup_names(void **state)
 	assert_null(vs_attr_lookup("vslice/owner/", 13));
 	assert_null(vs_attr_lookup("owner", 5));
 	assert_null(vs_attr_lookup("vslice//owner", 13));
-	assert_null(vs_attr_lookup("vslice/weight", 12));	/* a prefix only */
+	assert_null(vs_attr_lookup("vslice/owner", 11));	/* a prefix only */
 	assert_false(vs_attr_lookup("vslice/scanout", 14)->writable);
 	assert_false(vs_attr_lookup("vslice/vram_size", 16)->writable);
-	assert_true(vs_attr_lookup("vslice/weight", 13)->live);
-	assert_true(vs_attr_lookup("vslice/fps_cap", 14)->live);
 	assert_true(vs_attr_lookup("vslice/owner", 12)->live);
 	assert_false(vs_attr_lookup("vslice/max_resolution", 21)->live);
 }
@@ -72,38 +72,19 @@ static void owner_values(void **state)
 	assert_false(ok("vslice/owner", "\xc3\xa9"));
 }
 
-static void weight_values(void **state)
+/* Removed attributes are known by name, and are no attribute any more. */
+static void removed_names(void **state)
 {
 	(void)state;
-	assert_true(ok("vslice/weight", "1"));
-	assert_true(ok("vslice/weight", "1000"));
-	assert_true(ok("vslice/weight", "250\n"));
-	assert_false(ok("vslice/weight", "0"));
-	assert_false(ok("vslice/weight", "1001"));
-	assert_false(ok("vslice/weight", "010"));
-	assert_false(ok("vslice/weight", "+5"));
-	assert_false(ok("vslice/weight", "-5"));
-	assert_false(ok("vslice/weight", " 5"));
-	assert_false(ok("vslice/weight", "5 "));
-	assert_false(ok("vslice/weight", ""));
-	assert_false(ok("vslice/weight", "99999999999"));
-	assert_false(ok("vslice/weight", "0x10"));
-}
-
-static void fps_values(void **state)
-{
-	struct vs_limits generic;
-	char why[256];
-
-	(void)state;
-	assert_true(ok("vslice/fps_cap", "60"));
-	assert_true(ok("vslice/fps_cap", "1"));
-	assert_false(ok("vslice/fps_cap", "61"));
-	vs_limits_generic(&generic);
-	assert_true(vs_attr_value_ok(vs_attr_lookup("vslice/fps_cap", 14), "61", 2,
-				     &generic, why, sizeof(why)));
-	assert_false(vs_attr_value_ok(vs_attr_lookup("vslice/fps_cap", 14), "4294967296",
-				      10, &generic, why, sizeof(why)));
+	assert_true(vs_attr_removed("vslice/weight", 13));
+	assert_true(vs_attr_removed("vslice/fps_cap", 14));
+	assert_null(vs_attr_lookup("vslice/weight", 13));
+	assert_null(vs_attr_lookup("vslice/fps_cap", 14));
+	assert_false(vs_attr_removed("vslice/weight", 12));
+	assert_false(vs_attr_removed("vslice/weights", 14));
+	assert_false(vs_attr_removed("weight", 6));
+	assert_false(vs_attr_removed("vslice/owner", 12));
+	assert_false(vs_attr_removed("vslice/num_heads", 16));
 }
 
 static void resolution_values(void **state)
@@ -126,7 +107,7 @@ static void resolution_values(void **state)
 	assert_false(ok("vslice/max_resolution", "01920x1200"));
 	assert_false(vs_attr_value_ok(vs_attr_lookup("vslice/max_resolution", 21),
 				      "800x600", 7, &(struct vs_limits){ .max_width = 700,
-				      .max_height = 700, .max_fps = 1 }, why, sizeof(why)));
+				      .max_height = 700 }, why, sizeof(why)));
 	assert_non_null(strstr(why, "700x700"));
 	(void)lim;
 }
@@ -137,8 +118,8 @@ static void nul_inside_values(void **state)
 	char why[256];
 
 	(void)state;
-	assert_false(vs_attr_value_ok(vs_attr_lookup("vslice/weight", 13), "5\0", 2, &lim,
-				      why, sizeof(why)));
+	assert_false(vs_attr_value_ok(vs_attr_lookup("vslice/max_resolution", 21), "640x480\0",
+				      8, &lim, why, sizeof(why)));
 	assert_false(vs_attr_value_ok(vs_attr_lookup("vslice/owner", 12), "a\0b", 3, &lim,
 				      why, sizeof(why)));
 	assert_non_null(strstr(why, "0x00"));
@@ -156,14 +137,15 @@ static void typedesc_fields(void **state)
 	struct vs_typedesc td;
 
 	(void)state;
-	assert_int_equal(vs_typedesc_parse(DESC, &td), 7);
+	assert_int_equal(vs_typedesc_parse(DESC, &td), 4);
 	assert_int_equal(td.framebuffer_mib, 32);
 	assert_int_equal(td.max_instance, 8);
 	assert_int_equal(td.max_width, 1920);
 	assert_int_equal(td.max_height, 1200);
-	assert_int_equal(td.num_heads, 1);
-	assert_int_equal(td.frl_config, 60);
-	assert_int_equal(td.weight, 100);
+	assert_int_equal(td.pci_class, 0x030000);
+	/* An older driver's extra keys are skipped, the rest read the same. */
+	assert_int_equal(vs_typedesc_parse(OLD_DESC, &td), 4);
+	assert_int_equal(td.max_width, 1920);
 	assert_int_equal(td.pci_class, 0x030000);
 }
 
@@ -174,17 +156,21 @@ static void typedesc_malformed(void **state)
 	(void)state;
 	assert_int_equal(vs_typedesc_parse("", &td), 0);
 	assert_int_equal(vs_typedesc_parse(",,,", &td), 0);
-	assert_int_equal(vs_typedesc_parse("framebuffer=32, frl_config=-1, max_resolution=1x, =5, x", &td), 0);
-	assert_int_equal(vs_typedesc_parse("frl_config=99999999999", &td), 0);
-	assert_int_equal(vs_typedesc_parse("  weight=7  ,foo=bar", &td), 1);
-	assert_int_equal(td.weight, 7);
-	/* Older type tables without frl_config: generic limits. */
+	assert_int_equal(vs_typedesc_parse("framebuffer=32, max_instance=-1, max_resolution=1x, =5, x", &td), 0);
+	assert_int_equal(vs_typedesc_parse("max_instance=99999999999", &td), 0);
+	assert_int_equal(vs_typedesc_parse("  max_instance=7  ,foo=bar", &td), 1);
+	assert_int_equal(td.max_instance, 7);
+	/* A description without max_resolution: generic limits. */
 	{
 		struct vs_limits lim;
 
-		vs_typedesc_parse("framebuffer=64M, max_instance=4, max_resolution=2560x1600, num_heads=2", &td);
+		vs_typedesc_parse("framebuffer=64M, max_instance=4", &td);
 		vs_limits_from_type(&lim, &td);
 		assert_false(lim.from_type);
+		assert_int_equal(lim.max_width, UINT32_MAX);
+		vs_typedesc_parse("framebuffer=64M, max_resolution=2560x1600", &td);
+		vs_limits_from_type(&lim, &td);
+		assert_true(lim.from_type);
 		assert_int_equal(lim.max_width, 2560);
 	}
 }
@@ -211,8 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookup_names),
 		cmocka_unit_test(owner_values),
-		cmocka_unit_test(weight_values),
-		cmocka_unit_test(fps_values),
+		cmocka_unit_test(removed_names),
 		cmocka_unit_test(resolution_values),
 		cmocka_unit_test(nul_inside_values),
 		cmocka_unit_test(readonly_refused),
