@@ -33,16 +33,6 @@ bounded() {
 	if wait "$_pid"; then pass "$_name"; else fail "$_name" "failed: $*"; fi
 }
 
-# client NAME CMD...: a stall-check run; its exit status is checked too,
-# so a client that stops part-way is a failure even if it printed none.
-client() {
-	_name=$1
-	shift
-	stall-check "$SUITE" "$@"
-	_rc=$?
-	if [ $_rc = 0 ]; then pass "$_name"; else fail "$_name" "stall-check $1 exited $_rc"; fi
-}
-
 # The largest type of a GPU, by the framebuffer size in its description.
 biggest_type() {
 	for _t in "$PCI/$1"/mdev_supported_types/*; do
@@ -58,8 +48,8 @@ s16=$(type_dir "$GPU0" s16)
 u=$(new_uuid)
 check create-hang-device create "$GPU0" s64 "$u"
 check set-owner sh -c "echo lab:t77 >$MDEVS/$u/vslice/owner"
-client partial-client partial "$u"
-client hang-client hang "$u" "$s16" "$CALLOUT"
+client stall-check "$SUITE" partial "$u"
+client stall-check "$SUITE" hang "$u" "$s16" "$CALLOUT"
 bounded remove-after-hang 10 remove "$u"
 
 # --- a whole-BAR0 copy of the biggest type is killable
@@ -67,7 +57,7 @@ big=$(biggest_type "$GPU0")
 echo "stall: the biggest type of $GPU0 is vslice-$big"
 k=$(new_uuid)
 check create-biggest create "$GPU0" "$big" "$k"
-client kill-client kill "$k"
+client stall-check "$SUITE" kill "$k"
 bounded remove-after-kill 10 remove "$k"
 
 # --- clearing a slice holds up no other vGPU of the GPU: X is half the
@@ -75,7 +65,7 @@ bounded remove-after-kill 10 remove "$k"
 x=$(new_uuid) y=$(new_uuid)
 check create-x create "$GPU0" s128 "$x"
 check create-y create "$GPU0" s16 "$y"
-client isolate-client isolate "$x" "$y" "$s16"
+client stall-check "$SUITE" isolate "$x" "$y" "$s16"
 bounded remove-x 30 remove "$x"
 bounded remove-y 10 remove "$y"
 
