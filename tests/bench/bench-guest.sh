@@ -55,11 +55,13 @@ esac
 # 64 instances fit on both: mbochs gets enough of its "count" megabytes,
 # vslice needs the bench run's extra GPUs (run-vm.sh --extra-gpus).
 BIG_MIB=64 SCAN_MIB=16
+# The slices of the close -> next-open figures (the lab GPU's largest).
+REOPEN_MIB="64 256"
 MBOCHS_MB=2048
 
 echo "VSBENCH-CONFIG mode=$mode rounds=$ROUNDS lat_n=$LAT_N bw_passes=$BW_PASSES" \
 	"cyc_k=$CYC_K live=$(echo "$LIVE" | tr ' ' ,) ram_n=$RAM_N big_mib=$BIG_MIB" \
-	"scan_mib=$SCAN_MIB kernel=$(uname -r) cpus=$(nproc)"
+	"scan_mib=$SCAN_MIB reopen_mib=$(echo "$REOPEN_MIB" | tr ' ' ,) kernel=$(uname -r) cpus=$(nproc)"
 
 # run STACK ROUND STEP CMD...: run a vsbench measurement, prefix its
 # "METRIC VALUE" lines; a failure becomes one VSBENCH-ERROR line.
@@ -160,6 +162,22 @@ phase() {
 	for live in $LIVE; do
 		run "$st" "$r" "cycles@$live" vsbench cycles "$scan" "$live" "$CYC_K"
 	done
+	# Close -> next open of a slice its last user wrote all of, and the
+	# first read that shows zeros: vslice clears the VRAM for the next
+	# user, beside a memset of the same VRAM through the GPU's resource0
+	# (the "parent" stack).  mbochs frees the pages at close and hands
+	# out zeroed ones as they are touched; it has no 256 MB type.  GPU0
+	# is empty here, so its whole-GPU type fits.
+	if [ "$mode" != lat ]; then
+		for mib in $REOPEN_MIB; do
+			if [ "$st" = vslice ]; then
+				run "$st" "$r" "reopen@$mib" vsbench reopen "$(type_dir "$GPU0" "s$mib")" "$mib" "$GPU0" |
+					sed "s/^VSBENCH-DATA vslice \([0-9]*\) res0_/VSBENCH-DATA parent \1 res0_/"
+			elif [ "$mib" = "$BIG_MIB" ]; then
+				run "$st" "$r" "reopen@$mib" vsbench reopen "$big" "$mib" -
+			fi
+		done
+	fi
 	"unload_$st" || err "$st" "$r" "unload: the stack did not unload"
 }
 

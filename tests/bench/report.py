@@ -72,6 +72,14 @@ def live_counts(config):
     return [int(x) for x in config.get("live", "").split(",") if x]
 
 
+def reopen_sizes(config):
+    return [int(x) for x in config.get("reopen_mib", "").split(",") if x]
+
+
+def ms(x):
+    return None if x is None else x / 1000
+
+
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return None
@@ -169,6 +177,23 @@ def table(med, runs, config, rows):
         ("create -> usable device fd, us", v.get("create_to_fd_us"), m.get("create_to_fd_us")),
         ("remove -> instance gone, us", v.get("remove_to_gone_us"), m.get("remove_to_gone_us")),
     ]
+    # The tenant boundary: what clearing a closed slice for its next user
+    # costs, against a userspace memset of the same VRAM (resource0).
+    for mib in reopen_sizes(config):
+        info.append((f"close -> next open, {mib} MiB slice written, ms (ref: memset resource0)",
+                     ms(v.get(f"reopen_us@{mib}")), ms(p.get(f"res0_memset_us@{mib}"))))
+        info.append((f"close -> first read shows zeros, {mib} MiB, ms (ref: memset resource0)",
+                     ms(v.get(f"reopen_zero_us@{mib}")), ms(p.get(f"res0_memset_us@{mib}"))))
+        # mbochs frees a closed device's pages; the next user's are zeroed
+        # as it touches them.
+        if m.get(f"reopen_us@{mib}") is not None:
+            info.append((f"  mbochs close -> next open, {mib} MB, ms (ref: vslice)",
+                         ms(m.get(f"reopen_us@{mib}")), ms(v.get(f"reopen_us@{mib}"))))
+            info.append((f"  mbochs close -> first read shows zeros, {mib} MB, ms (ref: vslice)",
+                         ms(m.get(f"reopen_zero_us@{mib}")), ms(v.get(f"reopen_zero_us@{mib}"))))
+        else:
+            info.append((f"  mbochs close -> next open, {mib} MB: mbochs has no such type",
+                         None, None))
     for live in live_counts(config):
         info.append((f"  create in a cycle, {live} live, us", v.get(f"cycle_create_us@{live}"),
                      m.get(f"cycle_create_us@{live}")))
@@ -304,6 +329,10 @@ def main():
             for stack in ("vslice", "mbochs"):
                 expected += [(stack, f"cycle_rate@{live}"), (stack, f"cycle_create_us@{live}"),
                              (stack, f"cycle_remove_us@{live}")]
+        for mib in reopen_sizes(config) or [64, 256]:
+            expected += [("vslice", f"reopen_us@{mib}"), ("vslice", f"reopen_zero_us@{mib}"),
+                         ("parent", f"res0_memset_us@{mib}")]
+        expected += [("mbochs", f"reopen{z}_us@{config.get('big_mib', '64')}") for z in ("", "_zero")]
         rounds = int(config.get("rounds", "1"))
         for stack, key in expected:
             vals = runs.get(stack, {}).get(key, [])

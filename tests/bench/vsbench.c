@@ -15,6 +15,8 @@
  *   vsbench life TYPE_DIR                create -> usable fd, remove -> gone
  *   vsbench ram TYPE_DIR N               MemAvailable per touched instance
  *   vsbench cycles TYPE_DIRS LIVE K      create+remove rate with LIVE live
+ *   vsbench reopen TYPE_DIR MIB BDF|-    close -> next open of a written
+ *                                        slice, and the parent's memset
  *
  * TYPE_DIRS is a comma-separated list of mdev_supported_types/<type>
  * directories, filled in order.  Each run prints "METRIC VALUE" lines
@@ -157,6 +159,30 @@ static int mdev_exists(const char *uuid)
 }
 
 /*
+ * Memory decode on in the command register, as a guest driver's
+ * pci_enable_device() does: vslice answers BAR0 and BAR2 only then.
+ * The config region is where the device says (mbochs lays its regions
+ * out its own way).
+ */
+static int vfio_enable_memory(int device)
+{
+	struct vfio_region_info info = {
+		.argsz = sizeof(info), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	off_t cmd;
+	uint16_t v;
+
+	if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &info))
+		return -1;
+	cmd = (off_t)info.offset + 0x04;
+
+	if (pread(device, &v, 2, cmd) != 2)
+		return -1;
+	v |= 0x0002;	/* PCI_COMMAND_MEMORY */
+	return pwrite(device, &v, 2, cmd) == 2 ? 0 : -1;
+}
+
+/*
  * The QEMU-without-iommufd open path (tests/guest/vfio_util.h does the
  * same), keeping every fd so that the instance can be let go of
  * completely before it is removed.  Returns 0 or the failing step.
@@ -190,6 +216,8 @@ static const char *vdev_open(const char *uuid, struct vdev *v)
 	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (v->device < 0)
 		return "VFIO_GROUP_GET_DEVICE_FD";
+	if (vfio_enable_memory(v->device))
+		return "enabling memory decode";
 	return NULL;
 }
 
@@ -559,6 +587,115 @@ static int cmd_ram(const char *type_dir, int n)
 	return 0;
 }
 
+/* Whether @bytes of @p read as zero. */
+static int all_zero(const volatile uint64_t *p, size_t bytes)
+{
+	for (size_t i = 0; i < bytes / 8; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The tenant boundary's cost: a user maps BAR0 of a new instance of
+ * TYPE_DIR, writes all of it and closes every fd (the last user); the
+ * next user's open returns after reopen_us@MIB, and BAR0's first and
+ * last words read zero reopen_zero_us@MIB after the close (the whole
+ * slice is then checked to be zero: the figure counts only if the
+ * clearing was done).  With a BDF, the reference: a userspace memset of
+ * the same VRAM through the parent's resource0 (res0_memset_us@MIB,
+ * the "parent" stack's); "-" for none (mbochs: no VRAM behind it; it
+ * frees a device's pages at close and gives the next user zeroed pages
+ * as they are touched).
+ */
+static int cmd_reopen(const char *type_dir, int mib, const char *bdf)
+{
+	struct vfio_region_info bar0;
+	uint64_t t0, t1, t2, first, last;
+	char uuid[40];
+	struct vdev v;
+	void *p;
+	int err;
+
+	next_uuid(uuid, sizeof(uuid));
+	err = mdev_create(type_dir, uuid);
+	if (err) {
+		errno = err;
+		die("create");
+	}
+	vdev_open_or_die(uuid, &v);
+	bar0 = region(v.device, VFIO_PCI_BAR0_REGION_INDEX);
+	if (bar0.size != (uint64_t)mib << 20) {
+		errno = EINVAL;
+		die("BAR0 is not the size asked for");
+	}
+	p = mmap(NULL, bar0.size, PROT_READ | PROT_WRITE, MAP_SHARED, v.device,
+		 (off_t)bar0.offset);
+	if (p == MAP_FAILED)
+		die("mmap");
+	write_pass(p, bar0.size, 0x7673);
+	munmap(p, bar0.size);
+	vdev_close(&v);
+
+	t0 = now_ns();
+	vdev_open_or_die(uuid, &v);
+	t1 = now_ns();
+	printf("reopen_us@%d %.1f\n", mib, (double)(t1 - t0) / 1e3);
+	{
+		/*
+		 * Polled through a mapping, as a VMM's guest reads BAR0, and
+		 * not through the region: 6.12's mbochs takes its MMIO BAR's
+		 * offset, not BAR0's, off a BAR0 region access, so a read of
+		 * BAR0's last page indexes past its page array (an oops).
+		 */
+		volatile uint64_t *map = mmap(NULL, bar0.size, PROT_READ, MAP_SHARED, v.device,
+					      (off_t)bar0.offset);
+
+		if (map == MAP_FAILED)
+			die("mmap");
+		do {
+			first = map[0];
+			last = map[bar0.size / 8 - 1];
+			t2 = now_ns();
+			if (first || last)
+				usleep(1000);
+		} while ((first || last) && t2 - t0 < 10 * 1000000000ULL);
+		p = (void *)map;
+		if (first || last || !all_zero(p, bar0.size)) {
+			errno = EIO;
+			die("the next user's BAR0 still holds the last user's data (10 s after the close)");
+		}
+		munmap(p, bar0.size);
+		printf("reopen_zero_us@%d %.1f\n", mib, (double)(t2 - t0) / 1e3);
+	}
+	vdev_close(&v);
+
+	if (bdf) {
+		char path[PATH_MAX];
+		off_t off;
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vslice/vram_offset", uuid);
+		off = sysfs_long(path);
+		fd = open_resource0(bdf);
+		p = mmap(NULL, bar0.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+		if (off < 0 || p == MAP_FAILED)
+			die("mmap resource0");
+		t0 = now_ns();
+		memset(p, 0, bar0.size);
+		t1 = now_ns();
+		printf("res0_memset_us@%d %.1f\n", mib, (double)(t1 - t0) / 1e3);
+		munmap(p, bar0.size);
+		close(fd);
+	}
+	err = mdev_remove(uuid);
+	if (err) {
+		errno = err;
+		die("remove");
+	}
+	return 0;
+}
+
 static int split_dirs(char *list, char **dirs)
 {
 	int n = 0;
@@ -673,6 +810,8 @@ int main(int argc, char **argv)
 		return cmd_ram(argv[2], atoi(argv[3]));
 	if (!strcmp(cmd, "cycles") && argc == 5)
 		return cmd_cycles(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(cmd, "reopen") && argc == 5)
+		return cmd_reopen(argv[2], atoi(argv[3]), strcmp(argv[4], "-") ? argv[4] : NULL);
 	fprintf(stderr, "usage: see the comment at the top of tests/bench/vsbench.c\n");
 	return 2;
 }
