@@ -34,6 +34,11 @@ echo "vmguest-boots: $boots boots, $parallel at a time${run_ms:+, starved to ${r
 
 uptime_s() { cut -d. -f1 /proc/uptime; }
 ms() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+if [ -n "$run_ms" ]; then
+	run_s=$(ms "$run_ms") stop_s=$(ms "$stop_ms")
+	cycles=$((1000 / (run_ms + stop_ms)))
+	[ $cycles -ge 1 ] || cycles=1
+fi
 
 # boot I: one boot, its outcome appended to $tmp/results.
 boot() {
@@ -44,11 +49,17 @@ boot() {
 	_pid=$!
 	_res=timeout
 	while :; do
+		# About a second between looks at the console; starved, in
+		# cycles of RUN_MS running and STOP_MS stopped.
 		if [ -n "$run_ms" ]; then
-			sleep "$(ms "$run_ms")"
-			kill -STOP $_pid 2>/dev/null
-			sleep "$(ms "$stop_ms")"
-			kill -CONT $_pid 2>/dev/null
+			_c=0
+			while [ $_c -lt "$cycles" ]; do
+				sleep "$run_s"
+				kill -STOP $_pid 2>/dev/null
+				sleep "$stop_s"
+				kill -CONT $_pid 2>/dev/null
+				_c=$((_c + 1))
+			done
 		else
 			sleep 1
 		fi
