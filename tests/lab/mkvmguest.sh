@@ -11,6 +11,7 @@
 # whatever kernel the lab VM itself runs.  Writes
 #
 #   OUTDIR/vmlinuz              /boot/vmlinuz-KERNEL_RELEASE as it is
+#   OUTDIR/vmguest.conf         tests/lab/vmguest.conf: how to boot it
 #   OUTDIR/initramfs.cpio.gz    /init          tests/vmguest/init.sh
 #                               /bin/busybox (+ applets)
 #                               /bin/fb-draw   tests/vmguest/fb-draw.c, static
@@ -60,6 +61,7 @@ depmod -b "$root" "$kver"
 
 mkdir -p "$outdir"
 install -m 0644 "/boot/vmlinuz-$kver" "$outdir/vmlinuz"
+install -m 0644 "$repo/tests/lab/vmguest.conf" "$outdir/vmguest.conf"
 find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
 	cpio --null --create --format=newc --reproducible --owner=0:0 --quiet) |

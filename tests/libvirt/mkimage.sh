@@ -85,7 +85,8 @@ install -D -m 0644 "$here/vslice-modules.conf" "$layer/etc/modules-load.d/vslice
 "$repo/tests/lab/mkvmguest.sh" "$layer/var/lib/libvirt/images/vslice" "$kver" >&2
 lib=$layer/usr/local/lib/vslice-libvirt
 install -D -m 0755 "$here/flow.sh" "$lib/flow.sh"
-install -m 0644 "$here/domain.xml.in" "$here/hostdev.xml.in" "$here/mdev.xml.in" "$lib/"
+install -m 0644 "$here/hostdev.xml.in" "$here/mdev.xml.in" "$lib/"
+"$repo/tests/lab/vmguest-xml.sh" "$here/domain.xml.in" >"$lib/domain.xml.in"
 install -D -m 0644 -t "$layer/etc/systemd/system" \
 	"$here/vslice-libvirt.target" "$here/vslice-libvirt-test.service"
 mkdir -p "$layer/etc/systemd/journald.conf.d"
