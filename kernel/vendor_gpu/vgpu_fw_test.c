@@ -415,7 +415,8 @@ static void fw_largest_slice_works(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, why,
 			   "type 1 (s4096): vram_mib 4096 exceeds the 2048 MiB that a 32-bit BAR0 and VIDEO_MEMORY_64K can describe");
 	KUNIT_EXPECT_NULL(test, memchr_inv(table, POISON, sizeof(*table)));
-	limits.vram_size = (u32)((u64)2 * VGPU_FW_MAX_SLICE_MIB << 20);
+	/* What a 32-bit size makes of 4096 MiB: 0, which both refuse. */
+	limits.vram_size = lower_32_bits((u64)2 * VGPU_FW_MAX_SLICE_MIB << 20);
 	KUNIT_EXPECT_EQ(test, vgpu_cfg_init(cfg, &ids, limits.vram_size, VGPU_MMIO_SIZE),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, vgpu_regs_init(regs, &limits), -EINVAL);
