@@ -117,16 +117,7 @@ static int do_open_device(unsigned int n, const char *uuid)
 
 static int set_irq(int device, unsigned int index, unsigned int action, int fd)
 {
-	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
-
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | action;
-	set->index = index;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &fd, sizeof(fd));
-	return ioctl(device, VFIO_DEVICE_SET_IRQS, set) ? errno : 0;
+	return vfio_set_irq_eventfd(device, index, action, fd);
 }
 
 static int intx_enable(int device, int trigger, int unmask)

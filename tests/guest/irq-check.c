@@ -94,15 +94,9 @@ static int set_none(uint32_t index, uint32_t action, uint32_t count)
 			sizeof(struct vfio_irq_set));
 }
 
-/* How many times the eventfd was signalled, waiting up to ms for the first. */
 static uint64_t fired(int efd, int ms)
 {
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t n = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
-		n = 0;
-	return n;
+	return eventfd_fired(efd, ms);
 }
 
 /* A check that a SET_IRQS was refused with the expected errno. */

@@ -16,7 +16,6 @@
  * Prints VSLICE-RESULT lines; exits 1 if any check failed.
  */
 #include <errno.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -136,26 +135,7 @@ static int region_eio(int dev, off_t at)
 
 static int set_irq(int dev, uint32_t index, int32_t fd)
 {
-	char buf[sizeof(struct vfio_irq_set) + 4];
-	struct vfio_irq_set *s = (struct vfio_irq_set *)buf;
-
-	s->argsz = sizeof(buf);
-	s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	s->index = index;
-	s->start = 0;
-	s->count = 1;
-	memcpy(s->data, &fd, 4);
-	return ioctl(dev, VFIO_DEVICE_SET_IRQS, s);
-}
-
-static uint64_t fired(int efd, int ms)
-{
-	struct pollfd p = { .fd = efd, .events = POLLIN };
-	uint64_t n = 0;
-
-	if (poll(&p, 1, ms) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
-		n = 0;
-	return n;
+	return vfio_set_irq_eventfd(dev, index, VFIO_IRQ_SET_ACTION_TRIGGER, fd);
 }
 
 /* Memory decode and power states, on one open device. */
@@ -273,7 +253,7 @@ static void dirty_session(int dev, int use_msi)
 	}
 	wr(dev, bar2_off + IRQ_ENABLE, 4, IRQ_SWI);
 	wr(dev, bar2_off + IRQ_RAISE, 4, IRQ_SWI);
-	lab_result(fired(efd, 2000) == 1 &&
+	lab_result(eventfd_fired(efd, 2000) == 1 &&
 		   (rd(dev, cfg_off + CFG_STATUS, 2) & STATUS_INTERRUPT),
 		   use_msi ? "msi-session-interrupt-pending" : "intx-session-interrupt-pending",
 		   "the raised interrupt did not fire or is not pending");
@@ -321,7 +301,7 @@ static void check_clean(const char *who, const uint8_t *cfg0, const uint8_t *bar
 	/* Nothing pending: a new INTx eventfd stays quiet. */
 	efd = eventfd(0, EFD_NONBLOCK);
 	snprintf(name, sizeof(name), "%s-no-interrupt-pending", who);
-	lab_result(!set_irq(dev, VFIO_PCI_INTX_IRQ_INDEX, efd) && fired(efd, 300) == 0 &&
+	lab_result(!set_irq(dev, VFIO_PCI_INTX_IRQ_INDEX, efd) && eventfd_fired(efd, 300) == 0 &&
 		   !(rd(dev, cfg_off + CFG_STATUS, 2) & STATUS_INTERRUPT), name,
 		   "an interrupt of the last user is still pending");
 	close(efd);

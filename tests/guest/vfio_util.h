@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +91,37 @@ static inline int vfio_enable_memory(int device)
 		return -1;
 	v |= 0x0002;
 	return pwrite(device, &v, 2, cmd) == 2 ? 0 : -1;
+}
+
+/*
+ * One eventfd as the trigger (or, with another @action, the mask/unmask
+ * source) of vector 0 of an interrupt index; @fd -1 tears it down.
+ * Returns 0, or the errno of VFIO_DEVICE_SET_IRQS.
+ */
+static inline int vfio_set_irq_eventfd(int device, uint32_t index, uint32_t action,
+				       int32_t fd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | action;
+	set->index = index;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &fd, sizeof(fd));
+	return ioctl(device, VFIO_DEVICE_SET_IRQS, set) ? errno : 0;
+}
+
+/* How many times an eventfd was signalled, waiting up to @ms for the first. */
+static inline uint64_t eventfd_fired(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, ms) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
+		n = 0;
+	return n;
 }
 
 /*
