@@ -292,18 +292,19 @@ if wait_for "$MDEVS/$U1/vslice/owner" 200; then
 else
 	fail autostart-on-reload-via-rule-standin "no $U1 after reload; $(head -c 300 "$T/standin.log" 2>/dev/null)"
 fi
+# The callout's post-start line follows mdevctl's attribute writes: the
+# device exists before they are done.
+i=0
+while [ "$(grep -c "post start: $U1" "$LOG")" -le "$posts" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 # The last max_resolution in the definition (1280x720) wins, as mdevctl
 # writes in order.
 expect autostart-resolution 1280x720 "$(attr "$U1" max_resolution)"
 expect autostart-owner lab:t90 "$(attr "$U1" owner)"
 check autostart-rule-matched grep -q "change $GPU0: RUN .*start-parent-mdevs $GPU0" "$T/standin.log"
 check autostart-rule-skips-undefined-gpu sh -c "[ -r '$T/standin.log' ] && ! grep -q 'start-parent-mdevs $GPU1' '$T/standin.log'"
-# The callout's post-start line follows the attribute writes.
-i=0
-while [ "$(grep -c "post start: $U1" "$LOG")" -le "$posts" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
 check autostart-through-callout test "$(grep -c "post start: $U1" "$LOG")" -gt "$posts"
 # Debian's own rule (mdevctl 1.2.0-3) runs a binary that is not there.
 if [ -f "$DEBIAN_RULE" ] && grep -q /usr/sbin/mdevctl "$DEBIAN_RULE"; then
