@@ -191,7 +191,7 @@ static void mdev_unlist(struct mdev_device *mdev)
 {
 	mutex_lock(&mdev_list_lock);
 	list_del(&mdev->next);
-	mdev->creating = false;
+	WRITE_ONCE(mdev->creating, false);
 	mutex_unlock(&mdev_list_lock);
 	wake_up_all(&mdev_create_wq);
 }
@@ -392,7 +392,7 @@ int mdev_device_create(struct mdev_type *type, const u8 uuid[16])
 
 	mutex_lock(&mdev_list_lock);
 	mdev->active = true;
-	mdev->creating = false;
+	WRITE_ONCE(mdev->creating, false);
 	mutex_unlock(&mdev_list_lock);
 	wake_up_all(&mdev_create_wq);
 	up_read(&parent->unreg_sem);
@@ -422,14 +422,14 @@ static bool mdev_listed(struct mdev_device *mdev)
 	return false;
 }
 
+/*
+ * The condition of a wait_event(): it runs with the task no longer
+ * TASK_RUNNING, so it may not sleep on mdev_list_lock.  ->creating only
+ * ever goes from true to false, and the waker clears it before wake_up_all().
+ */
 static bool mdev_create_ended(struct mdev_device *mdev)
 {
-	bool ended;
-
-	mutex_lock(&mdev_list_lock);
-	ended = !mdev->creating;
-	mutex_unlock(&mdev_list_lock);
-	return ended;
+	return !READ_ONCE(mdev->creating);
 }
 
 /**
