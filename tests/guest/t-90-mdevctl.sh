@@ -287,6 +287,19 @@ expect tool-remove-open-refused 4 "$rc"
 check tool-remove-open-kept test -d "$MDEVS/$U1"
 kill "$holder"
 wait "$holder"
+# A holder started as libvirt starts QEMU (-name guest=NAME,...): the
+# domain is named from it, without libvirt.
+vfio-open --hold "$U1" -name "guest=lab-vm,debug-threads=on" >"$T/hold.out" 2>&1 &
+holder=$!
+i=0
+while ! grep -q holding "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+run vslicectl list "$U1"
+check tool-list-open-by-guest grep -Eq "^$U1 +$GPU0 +vslice-s32 +open +lab-vm " "$OUT"
+run vslicectl --json list "$U1"
+has tool-list-json-guest-domain '"domain": "lab-vm"'
+has tool-list-json-guest-pid "\"pid\": $holder"
+kill "$holder"
+wait "$holder"
 run vslicectl list "$U1"
 check tool-list-free grep -Eq "^$U1 +$GPU0 +vslice-s32 +free " "$OUT"
 
