@@ -116,6 +116,33 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * Also the test driver's vm-* domains: a test that failed half-way has
+ * left its connection open, and with it test:///default's state.
+ */
+static int teardown_vms(void **state)
+{
+	virConnectPtr conn = virConnectOpen("test:///default");
+	virDomainPtr *doms = NULL;
+	int i, n;
+
+	if (conn) {
+		n = virConnectListAllDomains(conn, &doms, 0);
+		for (i = 0; i < n; i++) {
+			if (!strncmp(virDomainGetName(doms[i]), "vm-", 3)) {
+				if (virDomainIsActive(doms[i]) == 1)
+					virDomainDestroy(doms[i]);
+				if (virDomainIsPersistent(doms[i]) == 1)
+					virDomainUndefine(doms[i]);
+			}
+			virDomainFree(doms[i]);
+		}
+		free(doms);
+		virConnectClose(conn);
+	}
+	return teardown(state);
+}
+
 static void parents(void **state)
 {
 	struct out o;
@@ -550,8 +577,8 @@ int main(void)
 		T(assign_needs_libvirt),
 		T(assign_and_unassign),
 		T(assign_defined_only),
-		T(list_two_definitions),
-		T(list_transient),
+		cmocka_unit_test_setup_teardown(list_two_definitions, setup, teardown_vms),
+		cmocka_unit_test_setup_teardown(list_transient, setup, teardown_vms),
 		T(cmdline_guest),
 #undef T
 	};
