@@ -297,7 +297,8 @@ run vslicectl list "$U1"
 check tool-list-open-by-guest grep -Eq "^$U1 +$GPU0 +vslice-s32 +open +lab-vm " "$OUT"
 run vslicectl --json list "$U1"
 has tool-list-json-guest-domain '"domain": "lab-vm"'
-has tool-list-json-guest-pid "\"pid\": $holder"
+# The "vm" object itself (the holders list has the pid too).
+check tool-list-json-guest-pid sh -c "tr -d ' \n' <'$OUT' | grep -qF '\"vm\":{\"domain\":\"lab-vm\",\"running\":true,\"pid\":$holder}'"
 kill "$holder"
 wait "$holder"
 run vslicectl list "$U1"
