@@ -183,8 +183,7 @@ run virsh nodedev-update --help
 if ((rc == 0)) && grep -q -- '--live' <<<"$OUT"; then
 	have_update=1
 fi
-run virsh version
-LIBVIRT_VERSION=$(sed -n 's/^Using library: libvirt //p' <<<"$OUT")
+LIBVIRT_VERSION=$(virsh --version 2>/dev/null)
 have_live=0
 run mdevctl modify --help
 grep -q -- '--live' <<<"$OUT" && have_live=1
