@@ -13,6 +13,8 @@
 #   a bad value, each way                    refused with the callout's
 #                                            message; nothing changes
 #   mdevctl modify --live / --live --defined the same through mdevctl
+#   while a VM has the vGPU open             owner changes, max_resolution
+#                                            is refused by name
 #   virsh nodedev-define of a type the GPU does not publish
 #                                            refused with the GPU's types
 #
@@ -26,8 +28,8 @@
 # Inputs (environment):
 #   VSLICE_LIVE_UUID     the vGPU: running (/sys/bus/mdev/devices/UUID),
 #                        defined with mdevctl (nodedev-define), on a GPU
-#                        bound to vslice; its type must take
-#                        max_resolution 1024x768 and 800x600
+#                        bound to vslice, open by a VM or not; its type
+#                        must take max_resolution 1024x768 and 800x600
 #   VSLICE_LIVE_PARENT   its GPU's PCI address, e.g. 0000:00:04.0
 #   LIBVIRT_DEFAULT_URI  default qemu:///system
 #   VSLICE_LIVE_TMP      scratch directory (default: a new one, removed)
@@ -170,12 +172,22 @@ cp "$ETC/$P/$U" "$TMP/definition.orig"
 note "$U ($TYPE on $P, node device $ND): device '$OWNER0 $RES0', definition '$(definition_attrs)'"
 
 # max_resolution changes only while no one has the device open (its guest
-# driver read it at probe): the checks need it closed.
+# driver read it at probe).  Open, the live checks change owner alone and
+# the *-open-* checks see a max_resolution change refused; free, they
+# change both and the *-open-* checks SKIP.
 OPEN=
 if vslicectl list "$U" 2>/dev/null | grep -Eq "^$U +[^ ]+ +[^ ]+ +open "; then
 	# The VM column: the domain, or the process, that has it.
 	OPEN=$(vslicectl list "$U" 2>/dev/null | awk -v u="$U" '$1 == u {
 		sub(/ +owner=.*/, ""); $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }')
+fi
+# Two resolutions other than the device's (any type takes them).
+read -r RES1 RES2 <<<"$(printf '%s\n' 1024x768 800x600 1280x720 | grep -vxF "$RES0" | head -n 2 | tr '\n' ' ')"
+if [[ -n $OPEN ]]; then
+	LIVE1=$RES0 LIVE2=$RES0
+	note "$U is open ($OPEN): live changes keep max_resolution $RES0"
+else
+	LIVE1=$RES1 LIVE2=$RES2
 fi
 
 have_update=0
@@ -190,13 +202,13 @@ grep -q -- '--live' <<<"$OUT" && have_live=1
 MDEVCTL_VERSION=$(mdevctl --version 2>/dev/null)
 
 # The definition byte for byte as it was (libvirt follows /etc/mdevctl.d),
-# then the device's two attributes.
+# then each of the device's two attributes that changed.
 restore() {
 	cmp -s "$TMP/definition.orig" "$ETC/$P/$U" || cp "$TMP/definition.orig" "$ETC/$P/$U"
-	if [[ $(device_attrs) != "$OWNER0 $RES0" ]]; then
+	[[ $(cat "$MDEVS/$U/vslice/owner") == "$OWNER0" ]] ||
 		printf '%s\n' "$OWNER0" >"$MDEVS/$U/vslice/owner"
+	[[ $(cat "$MDEVS/$U/vslice/max_resolution") == "$RES0" ]] ||
 		printf '%s\n' "$RES0" >"$MDEVS/$U/vslice/max_resolution"
-	fi
 }
 
 # Whatever ends the script, the vGPU is left as it was found.
@@ -212,28 +224,24 @@ NU_CHECKS="update-live update-live-device update-live-definition-kept
 update-config update-config-definition update-config-device-kept
 update-live-bad-refused update-live-bad-device-kept update-live-bad-definition-kept
 update-config-bad-refused update-config-bad-definition-kept update-config-bad-device-kept
-update-live-type-refused"
+update-live-type-refused update-live-open-refused update-live-open-device-kept"
 if ((!have_update)); then
 	for c in $NU_CHECKS; do
 		skip "$c" "libvirt ${LIBVIRT_VERSION:-?} has no nodedev-update (libvirt 10.1+)"
 	done
-elif [[ -n $OPEN ]]; then
-	for c in $NU_CHECKS; do
-		skip "$c" "$U is open ($OPEN): max_resolution cannot change"
-	done
 else
 	def_before=$(definition_attrs)
-	nodedev_xml "$TMP/live.xml" vslice/owner=lab:nu-live vslice/max_resolution=1024x768
+	nodedev_xml "$TMP/live.xml" vslice/owner=lab:nu-live "vslice/max_resolution=$LIVE1"
 	run virsh nodedev-update "$ND" "$TMP/live.xml" --live
 	ok update-live
-	expect update-live-device "lab:nu-live 1024x768" "$(device_attrs)"
+	expect update-live-device "lab:nu-live $LIVE1" "$(device_attrs)"
 	expect update-live-definition-kept "$def_before" "$(definition_attrs)"
 
 	dev_before=$(device_attrs)
-	nodedev_xml "$TMP/config.xml" vslice/owner=lab:nu-config vslice/max_resolution=800x600
+	nodedev_xml "$TMP/config.xml" vslice/owner=lab:nu-config "vslice/max_resolution=$RES2"
 	run virsh nodedev-update "$ND" "$TMP/config.xml" --config
 	ok update-config
-	expect update-config-definition "lab:nu-config 800x600" "$(definition_attrs)"
+	expect update-config-definition "lab:nu-config $RES2" "$(definition_attrs)"
 	expect update-config-device-kept "$dev_before" "$(device_attrs)"
 
 	# A value beyond the type's max_resolution, with a good owner: the
@@ -259,6 +267,17 @@ else
 	TYPE=$type_was
 	run virsh nodedev-update "$ND" "$TMP/type.xml" --live
 	refused update-live-type-refused "type mismatch"
+
+	if [[ -n $OPEN ]]; then
+		dev_before=$(device_attrs)
+		nodedev_xml "$TMP/open.xml" vslice/owner=lab:nu-open "vslice/max_resolution=$RES1"
+		run virsh nodedev-update "$ND" "$TMP/open.xml" --live
+		refused update-live-open-refused "vslice/max_resolution cannot change while pid"
+		expect update-live-open-device-kept "$dev_before" "$(device_attrs)"
+	else
+		skip update-live-open-refused "$U is not open"
+		skip update-live-open-device-kept "$U is not open"
+	fi
 	restore
 fi
 
@@ -267,28 +286,24 @@ ML_CHECKS="modify-live modify-live-device modify-live-definition-kept
 modify-live-defined modify-live-defined-device modify-live-defined-definition
 modify-live-bad-refused modify-live-bad-device-kept modify-live-bad-definition-kept
 modify-live-defined-bad-refused modify-live-defined-bad-device-kept
-modify-live-defined-bad-definition-kept"
+modify-live-defined-bad-definition-kept modify-live-open-refused modify-live-open-device-kept"
 if ((!have_live)); then
 	for c in $ML_CHECKS; do
 		skip "$c" "${MDEVCTL_VERSION:-mdevctl ?} has no modify --live (mdevctl 1.3+)"
 	done
-elif [[ -n $OPEN ]]; then
-	for c in $ML_CHECKS; do
-		skip "$c" "$U is open ($OPEN): max_resolution cannot change"
-	done
 else
 	def_before=$(definition_attrs)
-	mdev_json "$TMP/m-live.json" vslice/owner=lab:ml-live vslice/max_resolution=1024x768
+	mdev_json "$TMP/m-live.json" vslice/owner=lab:ml-live "vslice/max_resolution=$LIVE1"
 	run mdevctl modify -u "$U" --live --jsonfile "$TMP/m-live.json"
 	ok modify-live
-	expect modify-live-device "lab:ml-live 1024x768" "$(device_attrs)"
+	expect modify-live-device "lab:ml-live $LIVE1" "$(device_attrs)"
 	expect modify-live-definition-kept "$def_before" "$(definition_attrs)"
 
-	mdev_json "$TMP/m-both.json" vslice/owner=lab:ml-both vslice/max_resolution=800x600
+	mdev_json "$TMP/m-both.json" vslice/owner=lab:ml-both "vslice/max_resolution=$LIVE2"
 	run mdevctl modify -u "$U" --live --defined --jsonfile "$TMP/m-both.json"
 	ok modify-live-defined
-	expect modify-live-defined-device "lab:ml-both 800x600" "$(device_attrs)"
-	expect modify-live-defined-definition "lab:ml-both 800x600" "$(definition_attrs)"
+	expect modify-live-defined-device "lab:ml-both $LIVE2" "$(device_attrs)"
+	expect modify-live-defined-definition "lab:ml-both $LIVE2" "$(definition_attrs)"
 
 	dev_before=$(device_attrs)
 	cp "$ETC/$P/$U" "$TMP/def.before"
@@ -301,6 +316,17 @@ else
 	refused modify-live-defined-bad-refused "refusing to live-modify $U: vslice/max_resolution = \"99999x99999\" is out of range"
 	expect modify-live-defined-bad-device-kept "$dev_before" "$(device_attrs)"
 	check modify-live-defined-bad-definition-kept cmp -s "$TMP/def.before" "$ETC/$P/$U"
+
+	if [[ -n $OPEN ]]; then
+		dev_before=$(device_attrs)
+		mdev_json "$TMP/m-open.json" vslice/owner=lab:ml-open "vslice/max_resolution=$RES1"
+		run mdevctl modify -u "$U" --live --jsonfile "$TMP/m-open.json"
+		refused modify-live-open-refused "refusing to live-modify $U: vslice/max_resolution cannot change while pid"
+		expect modify-live-open-device-kept "$dev_before" "$(device_attrs)"
+	else
+		skip modify-live-open-refused "$U is not open"
+		skip modify-live-open-device-kept "$U is not open"
+	fi
 	restore
 fi
 
