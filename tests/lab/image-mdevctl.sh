@@ -67,15 +67,13 @@ done < <(ldd "$mdevctl" "$build/vslice-callout" "$build/vslicectl" |
 want=${VSLICE_TRIXIE_MDEVCTL:-1.4.0}
 cache=/var/cache/vslice/mdevctl-trixie
 
-# The newest complete cache entry of the wanted upstream version.
+# The newest complete cache entry of the wanted upstream version (one,
+# normally: a new entry removes the others).
 cached() {
-	local d best=
+	local d
 	for d in "$cache/$want"-*/; do
-		[[ -f $d.done ]] && best=$d
-	done
-	# The glob sorts; a later Debian revision sorts after an earlier one
-	# for the revisions Debian uses here (-2, -2+b1, -3).
-	[[ -n $best ]] && echo "${best%/}"
+		[[ -f $d.done ]] && echo "${d%/}"
+	done | sort -V | tail -n 1 | grep .
 }
 
 # The mirror of this machine's Debian sources (deb822 or one-line form).
