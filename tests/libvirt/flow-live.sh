@@ -40,9 +40,17 @@
 #
 #   VSLICE-RESULT: PASS|FAIL|SKIP libvirt/live/<check>[: reason]
 #
-# always the same checks, in the same order; what the commands said goes
-# to stderr.  Exit status: 0 no FAIL, 1 a FAIL, 2 bad inputs (after a
-# FAIL line libvirt/live/inputs).
+# always the same checks (34; on Debian 12: 5 PASS and 29 SKIP), in the
+# same order; what the commands said goes to stderr.  Exit status: 0 no
+# FAIL, 1 a FAIL, 2 bad inputs (after a FAIL line libvirt/live/inputs).
+# The caller counts the lines as its own results, for example in flow.sh
+# (with this script installed beside it by mkimage.sh):
+#
+#   while read -r l; do
+#           echo "$l"
+#           results=$((results + 1))
+#           [[ $l == "VSLICE-RESULT: FAIL "* ]] && failures=$((failures + 1))
+#   done < <(VSLICE_LIVE_UUID=$U1 VSLICE_LIVE_PARENT=$GPU0 "$LIB/flow-live.sh" 2>"$T/flow-live.log")
 set -u
 export LC_ALL=C.UTF-8
 export LIBVIRT_DEFAULT_URI=${LIBVIRT_DEFAULT_URI:-qemu:///system}
