@@ -2,10 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Debian's real mdevctl with vslice's callout (userspace/mdevctl-plugin):
 # types, define, modify, start, list (attributes from the callout), stop,
-# undefine; definitions with bad attributes refused with the callout's
-# message; auto-start of a definition when vslice_gpu is loaded again; and
-# vslicectl on the real sysfs.  The image gets these from
-# tests/lab/image-mdevctl.sh.
+# undefine; definitions with bad attributes, and any type the GPU does not
+# publish, refused with the callout's message; auto-start of a definition
+# when vslice_gpu is loaded again; and vslicectl on the real sysfs.  All
+# that with Debian 12's mdevctl 1.2.0 (/usr/bin/mdevctl); then Debian 13's
+# mdevctl 1.4.0 (/opt/mdevctl-trixie/bin/mdevctl, run by trixie's own
+# loader and libc) with the callout protocol version 2: the capabilities
+# handshake, modify --live and --live --defined (bad values refused,
+# nothing changed), and "get attributes" of a defined, running device.
+# The image gets these from tests/lab/image-mdevctl.sh.
 #
 # There is no udevd in the lab: a stand-in listens to the kernel's uevents
 # and, for each, evaluates the match keys of vslice's installed udev rule
@@ -179,6 +184,22 @@ check define-bad-not-stored gone "$ETC/$GPU0/$U2"
 run mdevctl define -u "$U2" -p "$GPU0" -t vslice-s999
 refused define-bad-type-refused "publishes no type vslice-s999"
 has define-bad-type-message "$GPU0 publishes no type vslice-s999"
+# Any type on a GPU bound to vslice is vslice's to judge, not only
+# vslice-*: one the GPU does not publish is refused with the ones it has.
+run mdevctl define -u "$U2" -p "$GPU0" -t nvidia-35
+refused define-foreign-type-refused "refusing to define $U2: $GPU0 publishes no type nvidia-35; it has: vslice-"
+has define-foreign-type-lists-real-types "vslice-s32"
+check define-foreign-type-not-stored test ! -e "$ETC/$GPU0/$U2"
+# One stored before the callout judged it: start refuses it by the same
+# message (not a bare write error), and it can still be undefined.
+U5=$(new_uuid)
+printf '%s\n' '{"mdev_type": "nvidia-35", "start": "manual", "attrs": []}' >"$ETC/$GPU0/$U5"
+run mdevctl start -u "$U5"
+refused foreign-definition-start-refused "refusing to start $U5: $GPU0 publishes no type nvidia-35; it has: vslice-"
+check foreign-definition-not-started test ! -e "$MDEVS/$U5"
+run mdevctl undefine -u "$U5"
+ok foreign-definition-undefine
+check foreign-definition-undefined test ! -e "$ETC/$GPU0/$U5"
 
 # --- a definition stored before vslice/weight and vslice/fps_cap were
 # removed: start refuses it by name, with the commands that drop them;
@@ -228,6 +249,12 @@ has list-live-attrs-from-callout '{"vslice/owner":"lab:u3"}'
 has list-live-resolution-from-callout '{"vslice/max_resolution":"800x600"}'
 run mdevctl list --dumpjson
 has list-json-live-attrs '"vslice/owner": "lab:u3"'
+# mdevctl 1.2.0 asks the callout for the attributes of a running device
+# before it defines it, under the new -t: a type its GPU does not publish
+# is refused there, and nothing is stored.
+run mdevctl define -u "$U3" -p "$GPU0" -t nvidia-35
+refused define-running-foreign-type-refused "cannot get attributes of $U3: $GPU0 publishes no type nvidia-35; it has: vslice-"
+check define-running-foreign-type-not-stored test ! -e "$ETC/$GPU0/$U3"
 # Defining a running device records what the callout reports.
 run mdevctl define -u "$U3"
 ok define-running
@@ -239,19 +266,10 @@ run mdevctl stop -u "$U3"
 ok stop-transient
 
 # --- modify of a defined, running device: the definition changes, the
-# device does not (mdevctl 1.2.0); live changes need mdevctl 1.3
+# device does not (mdevctl 1.2.0 has no --live; the 1.4.0 part below)
 run mdevctl modify -u "$U1" --addattr=vslice/max_resolution --value=1280x720
 ok modify-running-definition
 expect modify-leaves-running 1600x1200 "$(attr "$U1" max_resolution)"
-if mdevctl modify --help 2>&1 | grep -q -- '--live'; then
-	printf '%s\n' '{"mdev_type": "vslice-s32", "start": "auto",' \
-		'"attrs": [{"vslice/owner": "lab:live"}]}' >"$T/live.json"
-	run mdevctl modify -u "$U1" --live --jsonfile "$T/live.json"
-	ok modify-live
-	expect modify-live-owner lab:live "$(attr "$U1" owner)"
-else
-	skip modify-live "mdevctl $ver has no --live (mdevctl 1.3+)"
-fi
 
 # --- an open device: vslicectl shows its holder and keeps it
 vfio-open --hold "$U1" >"$T/hold.out" 2>&1 &
@@ -267,6 +285,20 @@ has tool-list-json-no-libvirt '"connected": false'
 run vslicectl remove "$U1"
 expect tool-remove-open-refused 4 "$rc"
 check tool-remove-open-kept test -d "$MDEVS/$U1"
+kill "$holder"
+wait "$holder"
+# A holder started as libvirt starts QEMU (-name guest=NAME,...): the
+# domain is named from it, without libvirt.
+vfio-open --hold "$U1" -name "guest=lab-vm,debug-threads=on" >"$T/hold.out" 2>&1 &
+holder=$!
+i=0
+while ! grep -q holding "$T/hold.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+run vslicectl list "$U1"
+check tool-list-open-by-guest grep -Eq "^$U1 +$GPU0 +vslice-s32 +open +lab-vm " "$OUT"
+run vslicectl --json list "$U1"
+has tool-list-json-guest-domain '"domain": "lab-vm"'
+# The "vm" object itself (the holders list has the pid too).
+check tool-list-json-guest-pid sh -c "tr -d ' \n' <'$OUT' | grep -qF '\"vm\":{\"domain\":\"lab-vm\",\"running\":true,\"pid\":$holder}'"
 kill "$holder"
 wait "$holder"
 run vslicectl list "$U1"
@@ -320,6 +352,106 @@ ok undefine
 check undefine-removed-definition test ! -e "$ETC/$GPU0/$U1"
 run mdevctl stop -u "$U1"
 ok stop-after-undefine
+
+# --- Debian 13's mdevctl 1.4.0: callout protocol version 2
+M14=/opt/mdevctl-trixie/bin/mdevctl
+m14() { "$M14" "$@"; }
+# dev_attrs UUID: "owner max_resolution" of the running device
+dev_attrs() { echo "$(attr "$1" owner) $(attr "$1" max_resolution)"; }
+# json_conf FILE ATTRS: a vslice-s32 configuration with ATTRS
+json_conf() {
+	printf '{"mdev_type": "vslice-s32", "start": "manual", "attrs": [%s]}\n' "$2" >"$1"
+}
+if [ ! -x "$M14" ]; then
+	fail m14-present "no $M14 in the image (tests/lab/image-mdevctl.sh)"
+else
+	run m14 --version
+	has m14-version "mdevctl 1.4.0"
+	log_mark=$(wc -l <"$LOG")
+	U6=$(new_uuid)
+	# The type check of the callout, through the versioned callout.
+	run m14 define -u "$U6" -p "$GPU0" -t nvidia-35
+	refused m14-define-foreign-type-refused "refusing to define $U6: $GPU0 publishes no type nvidia-35; it has: vslice-"
+	check m14-define-foreign-type-not-stored test ! -e "$ETC/$GPU0/$U6"
+	json_conf "$T/m14.json" '{"vslice/owner": "lab:m14"}'
+	run m14 define -u "$U6" -p "$GPU0" --jsonfile "$T/m14.json"
+	ok m14-define
+	# mdevctl 1.3+ asks every callout "get capabilities" with its own
+	# version (2) and keeps the one that answers; the callout logs it.
+	check m14-capabilities-handshake sh -c "tail -n +$((log_mark + 1)) '$LOG' | grep -q 'mdevctl provides callout protocol version 2; answered version 2'"
+	run m14 start -u "$U6"
+	ok m14-start
+	expect m14-start-owner lab:m14 "$(attr "$U6" owner)"
+
+	# --live: the running device changes, the definition does not.
+	json_conf "$T/m14-live.json" '{"vslice/owner": "lab:live"}'
+	run m14 modify -u "$U6" --live --jsonfile "$T/m14-live.json"
+	ok m14-modify-live
+	expect m14-modify-live-device "lab:live 1920x1200" "$(dev_attrs "$U6")"
+	check m14-modify-live-definition-kept grep -q '"vslice/owner": "lab:m14"' "$ETC/$GPU0/$U6"
+	# "get attributes" of a defined, running device: list shows what
+	# the device has, list --defined what the definition has.
+	run m14 list -v -u "$U6"
+	has m14-list-attrs-from-callout '{"vslice/owner":"lab:live"}'
+	has m14-list-defined-running "$U6 $GPU0 vslice-s32 manual (defined)"
+	run m14 list -d -v -u "$U6"
+	has m14-list-defined-attrs '{"vslice/owner":"lab:m14"}'
+
+	# --live --defined: both change.
+	json_conf "$T/m14-both.json" '{"vslice/owner": "lab:both"}, {"vslice/max_resolution": "1024x768"}'
+	run m14 modify -u "$U6" --live --defined --jsonfile "$T/m14-both.json"
+	ok m14-modify-live-defined
+	expect m14-modify-live-defined-device "lab:both 1024x768" "$(dev_attrs "$U6")"
+	check m14-modify-live-defined-definition grep -q '"vslice/max_resolution": "1024x768"' "$ETC/$GPU0/$U6"
+
+	# A bad value: refused with the callout's message; neither the
+	# device (not even the good owner) nor the definition changes.
+	cp "$ETC/$GPU0/$U6" "$T/m14-def.before"
+	json_conf "$T/m14-bad.json" '{"vslice/owner": "lab:bad"}, {"vslice/max_resolution": "7680x4320"}'
+	run m14 modify -u "$U6" --live --jsonfile "$T/m14-bad.json"
+	refused m14-modify-live-bad-refused "refusing to live-modify $U6: vslice/max_resolution = \"7680x4320\" is out of range; it takes 640x480 to 1920x1200"
+	expect m14-modify-live-bad-device-kept "lab:both 1024x768" "$(dev_attrs "$U6")"
+	run m14 modify -u "$U6" --live --defined --jsonfile "$T/m14-bad.json"
+	refused m14-modify-live-defined-bad-refused "refusing to live-modify $U6: vslice/max_resolution = \"7680x4320\" is out of range"
+	expect m14-modify-live-defined-bad-device-kept "lab:both 1024x768" "$(dev_attrs "$U6")"
+	check m14-modify-live-defined-bad-definition-kept cmp -s "$T/m14-def.before" "$ETC/$GPU0/$U6"
+	json_conf "$T/m14-ro.json" '{"vslice/vram_size": "1"}'
+	run m14 modify -u "$U6" --live --jsonfile "$T/m14-ro.json"
+	refused m14-modify-live-readonly-refused "attribute vslice/vram_size is read-only"
+
+	# Open (as by a VM's QEMU): max_resolution, which the guest driver
+	# read at probe, is refused by name; owner still changes.
+	vfio-open --hold "$U6" >"$T/hold14.out" 2>&1 &
+	holder=$!
+	i=0
+	while ! grep -q holding "$T/hold14.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	json_conf "$T/m14-open.json" '{"vslice/owner": "lab:open"}, {"vslice/max_resolution": "800x600"}'
+	run m14 modify -u "$U6" --live --jsonfile "$T/m14-open.json"
+	refused m14-modify-live-open-refused "vslice/max_resolution cannot change while pid $holder (vfio-open) has the device open"
+	expect m14-modify-live-open-device-kept "lab:both 1024x768" "$(dev_attrs "$U6")"
+	json_conf "$T/m14-open.json" '{"vslice/owner": "lab:open"}, {"vslice/max_resolution": "1024x768"}'
+	run m14 modify -u "$U6" --live --jsonfile "$T/m14-open.json"
+	ok m14-modify-live-owner-while-open
+	expect m14-modify-live-owner-while-open-device "lab:open 1024x768" "$(dev_attrs "$U6")"
+	kill "$holder"
+	wait "$holder"
+
+	# A stored definition of a type the GPU does not publish.
+	U7=$(new_uuid)
+	printf '%s\n' '{"mdev_type": "nvidia-35", "start": "manual", "attrs": []}' >"$ETC/$GPU0/$U7"
+	run m14 start -u "$U7"
+	refused m14-foreign-definition-start-refused "refusing to start $U7: $GPU0 publishes no type nvidia-35; it has: vslice-"
+	check m14-foreign-definition-not-started test ! -e "$MDEVS/$U7"
+	run m14 undefine -u "$U7"
+	ok m14-foreign-definition-undefine
+
+	run m14 stop -u "$U6"
+	ok m14-stop
+	check m14-stop-removed gone "$MDEVS/$U6"
+	run m14 undefine -u "$U6"
+	ok m14-undefine
+	check m14-undefine-removed test ! -e "$ETC/$GPU0/$U6"
+fi
 
 # --- vslicectl on the real sysfs
 run vslicectl parents

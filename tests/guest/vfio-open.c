@@ -5,8 +5,11 @@
  * VFIO_DEVICE_GET_INFO answers.
  *
  * usage: vfio-open [--hold] UUID
+ *        vfio-open --hold UUID -name guest=NAME,...
  * --hold keeps the device open until SIGTERM/SIGINT, after printing
- * "holding", so that tests can act on an open device.
+ * "holding", so that tests can act on an open device.  The -name
+ * arguments, ignored, give it the command line by which tools such as
+ * vslicectl tell a libvirt QEMU's domain.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -61,14 +64,17 @@ int main(int argc, char **argv)
 	char group[64];
 	int hold = 0, device;
 
-	if (argc == 3 && !strcmp(argv[1], "--hold"))
+	if (argc == 3 && !strcmp(argv[1], "--hold")) {
 		hold = 1;
-	else if (argc != 2) {
-		fprintf(stderr, "usage: %s [--hold] UUID\n", argv[0]);
+	} else if (argc == 5 && !strcmp(argv[1], "--hold") && !strcmp(argv[3], "-name")) {
+		hold = 1;
+	} else if (argc != 2) {
+		fprintf(stderr, "usage: %s [--hold] UUID\n"
+			"       %s --hold UUID -name guest=NAME,...\n", argv[0], argv[0]);
 		return 2;
 	}
 
-	device = vfio_open_mdev(argv[argc - 1], group, sizeof(group));
+	device = vfio_open_mdev(argv[hold ? 2 : 1], group, sizeof(group));
 	if (device < 0)
 		return 1;
 	if (ioctl(device, VFIO_DEVICE_GET_INFO, &info))

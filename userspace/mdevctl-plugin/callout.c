@@ -59,7 +59,8 @@ void vs_callout_usage(FILE *f, const char *prog)
 		"\n"
 		"The mdevctl callout of vslice vGPUs.  mdevctl runs it; people rarely do.\n"
 		"\n"
-		"  -t TYPE     mdev type; anything but vslice-* exits 2 (not ours)\n"
+		"  -t TYPE     mdev type; exits 2 (not ours) unless it is vslice-* or\n"
+		"              PARENT is a GPU bound to the vslice driver\n"
 		"  -e EVENT    pre, post, get, live (mdevctl 1.3+) or notify\n"
 		"  -a ACTION   start, stop, define, undefine, modify, attributes,\n"
 		"              capabilities (mdevctl 1.3+)\n"
@@ -78,7 +79,7 @@ void vs_callout_usage(FILE *f, const char *prog)
 		"post, notify             log to syslog; never fail\n"
 		"\n"
 		"stdin: the device's JSON configuration, for pre, post, live and notify.\n"
-		"Exit status: 0 go ahead, 1 refused or failed, 2 not a vslice type.\n"
+		"Exit status: 0 go ahead, 1 refused or failed, 2 not vslice's device.\n"
 		"Environment: VSLICE_ROOT (or mdevctl's MDEVCTL_ENV_ROOT) looks for sys/\n"
 		"and proc/ under another root, for tests.  See vslicectl(8).\n",
 		prog);
@@ -226,6 +227,15 @@ static int type_limits(struct ctx *c, bool need_parent, struct vs_limits *lim,
 		return -1;
 	}
 	vs_parent_free(&p);
+	/*
+	 * Bound to vslice but not registered (yet): its types are unknown,
+	 * but every type vslice publishes is named vslice-*.
+	 */
+	if (!vs_is_our_type(type)) {
+		vs_msg(&c->problems, "%s publishes no type %s: the vslice driver's types are all named %s*, and %s has none registered now",
+		       bdf, type, VS_TYPE_PREFIX, bdf);
+		return -1;
+	}
 	if (need_parent) {
 		vs_msg(&c->problems, "%s is not registered as a vslice GPU (is vslice_gpu loaded and the GPU bound to it?)",
 		       bdf);
@@ -413,6 +423,21 @@ static int get_attributes(struct ctx *c)
 	}
 	if (!in.ours) {
 		vs_msg(&c->problems, "%s is not a vslice vGPU", in.uuid);
+		return VS_CALLOUT_REFUSED;
+	}
+	/*
+	 * mdevctl define -u UUID -p PARENT -t TYPE of a running device asks
+	 * for its attributes under the new -t and -p: a definition that
+	 * could never start again is refused here, before anything is stored.
+	 */
+	if (strcmp(in.type, c->a->type) || strcmp(in.parent, c->a->parent)) {
+		struct vs_limits lim;
+		struct vs_type t;
+
+		if (type_limits(c, false, &lim, &t))
+			return VS_CALLOUT_REFUSED;
+		vs_msg(&c->problems, "%s runs as a %s on %s, not as a %s on %s",
+		       in.uuid, in.type, in.parent, c->a->type, c->a->parent);
 		return VS_CALLOUT_REFUSED;
 	}
 	for (i = 0; i < VS_ARRAY_SIZE(shown); i++) {
@@ -619,13 +644,27 @@ static int dispatch(struct ctx *c)
 	return VS_CALLOUT_OK;
 }
 
+/*
+ * Whether vslice judges the device: its parent is a GPU bound to vslice,
+ * whatever the type (a type that GPU does not publish is refused with
+ * the ones it has, not left to a definition that can never start), or
+ * its type is vslice's (its GPU may be unbound or absent right now).
+ * Anything else belongs to another vendor's callout.
+ */
+static bool ours(const struct vs_callout_args *a, const char *root)
+{
+	if (vs_is_our_type(a->type))
+		return true;
+	return a->type && name_ok(a->parent) && vs_parent_is_ours(root, a->parent);
+}
+
 int vs_callout_run(const struct vs_callout_args *a,
 		   const struct vs_callout_env *env)
 {
 	struct ctx c = { .a = a, .env = env };
 	int ret;
 
-	if (!vs_is_our_type(a->type))
+	if (!ours(a, env->root))
 		return VS_CALLOUT_NOT_OURS;
 	ret = dispatch(&c);
 	vs_msgs_print(&c.warnings, env->err, "warning: ");

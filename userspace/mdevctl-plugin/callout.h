@@ -5,8 +5,9 @@
  *   vslice -t TYPE -e EVENT -a ACTION -s STATE -u UUID -p PARENT
  *
  * Exit 0: go ahead (or done); 1: refused or failed, with one message per
- * problem on stderr; 2: TYPE is not a vslice type (mdevctl then asks the
- * next callout).
+ * problem on stderr; 2: not vslice's device, neither a vslice-* TYPE nor
+ * a PARENT bound to the vslice driver (mdevctl then asks the next
+ * callout).
  */
 #ifndef VS_CALLOUT_H
 #define VS_CALLOUT_H

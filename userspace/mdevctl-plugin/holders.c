@@ -76,6 +76,78 @@ static int pid_holds(const char *root, const char *pid, const char *const *nodes
 	return found;
 }
 
+/* One option of a QEMU option list: up to a lone ",", ",," being ",". */
+static const char *opt_value(const char *s, const char *end, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	while (s < end && *s) {
+		if (*s == ',') {
+			if (s + 1 < end && s[1] == ',') {
+				s++;
+			} else {
+				s++;
+				break;
+			}
+		}
+		if (o + 1 < n)
+			buf[o++] = *s;
+		s++;
+	}
+	buf[o] = '\0';
+	return s;
+}
+
+int vs_cmdline_guest(const char *cmdline, size_t len, char *buf, size_t n)
+{
+	const char *s = cmdline, *end = cmdline + len;
+	char part[256];
+
+	if (!n)
+		return -1;
+	buf[0] = '\0';
+	while (s < end) {
+		size_t arglen = strnlen(s, (size_t)(end - s));
+		bool name = !strcmp(s, "-name") || !strcmp(s, "--name");
+
+		s += arglen + 1;
+		if (!name || s >= end)
+			continue;
+		/* The value: "guest=NAME,debug-threads=on" or "NAME,...". */
+		arglen = strnlen(s, (size_t)(end - s));
+		for (const char *p = s; p < s + arglen && *p;) {
+			p = opt_value(p, s + arglen, part, sizeof(part));
+			if (!strncmp(part, "guest=", 6)) {
+				snprintf(buf, n, "%s", part + 6);
+				break;
+			}
+			if (!strchr(part, '=') && !buf[0])
+				snprintf(buf, n, "%s", part);
+		}
+		return buf[0] ? 0 : -1;
+	}
+	return -1;
+}
+
+/* The guest name of process pid, or "". */
+static void pid_guest(const char *root, const char *pid, char *buf, size_t n)
+{
+	char path[PATH_MAX], cmdline[16384];
+	ssize_t len;
+	FILE *f;
+
+	buf[0] = '\0';
+	if (vs_pathf(path, sizeof(path), root, "/proc/%s/cmdline", pid))
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	len = (ssize_t)fread(cmdline, 1, sizeof(cmdline), f);
+	fclose(f);
+	if (len > 0 && vs_cmdline_guest(cmdline, (size_t)len, buf, n))
+		buf[0] = '\0';
+}
+
 enum vs_open_state vs_open_state(const char *root, const struct vs_inst *in,
 				 struct vs_holder *h, size_t max, size_t *n)
 {
@@ -122,6 +194,7 @@ enum vs_open_state vs_open_state(const char *root, const struct vs_inst *in,
 			if (!vs_pathf(comm_path, sizeof(comm_path), root,
 				      "/proc/%s/comm", pids.name[p]))
 				vs_read_text(comm_path, h[*n].comm, sizeof(h[*n].comm));
+			pid_guest(root, pids.name[p], h[*n].guest, sizeof(h[*n].guest));
 		}
 		(*n)++;
 	}

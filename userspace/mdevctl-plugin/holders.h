@@ -30,12 +30,24 @@ enum vs_open_state {
 struct vs_holder {
 	int pid;
 	char comm[64];
+	/*
+	 * The VM name a QEMU was started with (-name guest=NAME,... as
+	 * libvirt starts it, or -name NAME), "" for any other process.
+	 */
+	char guest[256];
 };
 
 #define VS_MAX_HOLDERS 8
 
 /* How many vslice instances are open, from the module's refcnt, or -1. */
 long vs_open_count(const char *root);
+
+/*
+ * The guest name in a command line (NUL-separated arguments, len bytes):
+ * the value of -name, its guest= key or its first unkeyed part, with
+ * QEMU's ",," read as ",".  Return: 0, or -1 when there is none.
+ */
+int vs_cmdline_guest(const char *cmdline, size_t len, char *buf, size_t n);
 
 enum vs_open_state vs_open_state(const char *root, const struct vs_inst *in,
 				 struct vs_holder *h, size_t max, size_t *n);

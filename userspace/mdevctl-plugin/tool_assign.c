@@ -31,6 +31,27 @@ static bool mdevctl_defined(struct vs_tool *t, const char *uuid)
 	return found;
 }
 
+/*
+ * The domains other than domain that name the vGPU, "a, b", into buf
+ * ("" when none).
+ */
+static void others(const struct vs_vm_use *u, int n, const char *domain,
+		   char *buf, size_t len)
+{
+	size_t o = 0;
+	int k, w;
+
+	buf[0] = '\0';
+	for (k = 0; k < n && k < VS_MAX_VM_USES && o < len; k++) {
+		if (!strcmp(u[k].name, domain))
+			continue;
+		w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", u[k].name);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
 static void emit(struct vs_tool *t, const char *uuid, const char *domain,
 		 bool changed, const char *text)
 {
@@ -49,11 +70,11 @@ static void emit(struct vs_tool *t, const char *uuid, const char *domain,
 int vs_cmd_assign(struct vs_tool *t, int argc, char **argv)
 {
 	const char *domain = argv[1];
-	char uuid[VS_UUID_LEN], err[512], other[256], msg[640];
+	struct vs_vm_use users[VS_MAX_VM_USES];
+	char uuid[VS_UUID_LEN], err[512], other[1024], msg[640];
 	struct vs_virt *v;
 	struct vs_inst in;
 	struct vs_type ty;
-	bool running;
 	int ret;
 
 	(void)argc;
@@ -73,8 +94,13 @@ int vs_cmd_assign(struct vs_tool *t, int argc, char **argv)
 	v = vs_virt_open(t->uri, false, err, sizeof(err));
 	if (!v)
 		return vs_fail(t, VS_EXIT_NOLIBVIRT, "%s", err);
-	ret = vs_virt_find_mdev(v, uuid, other, sizeof(other), &running, err, sizeof(err));
-	if (ret == 1 && strcmp(other, domain) && !t->force) {
+	ret = vs_virt_mdev_users(v, uuid, users, VS_MAX_VM_USES, err, sizeof(err));
+	if (ret < 0) {
+		vs_virt_close(v);
+		return vs_fail(t, VS_EXIT_FAIL, "%s", err);
+	}
+	others(users, ret, domain, other, sizeof(other));
+	if (other[0] && !t->force) {
 		vs_virt_close(v);
 		return vs_fail(t, VS_EXIT_BUSY, "%s is assigned to domain %s already (--force to add it anyway)",
 			       uuid, other);
@@ -93,10 +119,10 @@ int vs_cmd_assign(struct vs_tool *t, int argc, char **argv)
 
 int vs_cmd_unassign(struct vs_tool *t, int argc, char **argv)
 {
-	char uuid[VS_UUID_LEN], err[512], domain[256], msg[640];
+	struct vs_vm_use users[VS_MAX_VM_USES];
+	char uuid[VS_UUID_LEN], err[512], domain[256], msg[1400];
 	struct vs_virt *v;
-	bool running;
-	int ret;
+	int ret, k, named = 0;
 
 	if (!vs_uuid_valid(argv[0]))
 		return vs_fail(t, VS_EXIT_USAGE, "%s is not a UUID", argv[0]);
@@ -107,14 +133,27 @@ int vs_cmd_unassign(struct vs_tool *t, int argc, char **argv)
 	if (argc == 2) {
 		snprintf(domain, sizeof(domain), "%s", argv[1]);
 	} else {
-		ret = vs_virt_find_mdev(v, uuid, domain, sizeof(domain), &running, err,
-					sizeof(err));
-		if (ret <= 0) {
+		ret = vs_virt_mdev_users(v, uuid, users, VS_MAX_VM_USES, err, sizeof(err));
+		if (ret < 0) {
 			vs_virt_close(v);
-			if (ret < 0)
-				return vs_fail(t, VS_EXIT_FAIL, "%s", err);
-			emit(t, uuid, "", false, "no libvirt domain has it");
+			return vs_fail(t, VS_EXIT_FAIL, "%s", err);
+		}
+		/* Only persistent definitions are edited. */
+		for (k = 0; k < ret && k < VS_MAX_VM_USES; k++)
+			if (users[k].config && !named++)
+				snprintf(domain, sizeof(domain), "%.255s", users[k].name);
+		if (!named) {
+			vs_virt_close(v);
+			emit(t, uuid, "", false, "no libvirt domain definition has it");
 			return VS_EXIT_OK;
+		}
+		if (named > 1) {
+			char all[1024];
+
+			others(users, ret, "", all, sizeof(all));
+			vs_virt_close(v);
+			return vs_fail(t, VS_EXIT_USAGE, "%s is in the definitions of %s: name the domain to remove it from",
+				       uuid, all);
 		}
 	}
 	ret = vs_virt_unassign(v, uuid, domain, err, sizeof(err));

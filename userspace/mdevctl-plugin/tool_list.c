@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vslicectl list [UUID]: each vGPU with its type, GPU, vendor attributes,
- * whether it is open (see holders.h) and the libvirt domain that uses it.
- * Without libvirt or libvirtd the VM is unknown; that is not an error.
+ * whether it is open (see holders.h), the libvirt domain that runs with
+ * it, and every domain whose persistent definition names it.
+ *
+ * The domain that runs with it is the one a QEMU holding it open was
+ * started for (its -name guest=), else the running domain whose live XML
+ * has it: the holder is right even when libvirt is not reachable, and
+ * libvirt's live state is right when the device is not opened (yet).
+ * Without libvirt or libvirtd the definitions are unknown; that is not
+ * an error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +26,34 @@ struct row {
 	enum vs_open_state state;
 	struct vs_holder h[VS_MAX_HOLDERS];
 	size_t nh;
-	int vm_found;		/* 1 found, 0 not, -1 unknown */
-	char vm[256];
-	bool vm_running;
+	/* libvirt's domains that name it; nvm -1: libvirt unknown */
+	struct vs_vm_use vm[VS_MAX_VM_USES];
+	int nvm;
+	/* the domain that runs with it ("" none), and its QEMU's pid (0) */
+	char runs_in[256];
+	int runs_pid;
 };
+
+/* Who runs with the vGPU (see the top of this file). */
+static void runs_in(struct row *r)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->nh; i++) {
+		if (r->h[i].guest[0]) {
+			snprintf(r->runs_in, sizeof(r->runs_in), "%s", r->h[i].guest);
+			r->runs_pid = r->h[i].pid;
+			return;
+		}
+	}
+	for (k = 0; k < r->nvm && k < VS_MAX_VM_USES; k++) {
+		if (r->vm[k].active && r->vm[k].live) {
+			snprintf(r->runs_in, sizeof(r->runs_in), "%s", r->vm[k].name);
+			return;
+		}
+	}
+}
 
 static const enum vs_attr_id settable[] = {
 	VS_ATTR_OWNER, VS_ATTR_MAX_RESOLUTION,
@@ -54,14 +85,37 @@ static struct json_object *json_row(const struct row *r)
 		json_object_array_add(holders, h);
 	}
 	json_object_object_add(o, "holders", holders);
-	if (r->vm_found == 1) {
+	if (r->runs_in[0]) {
 		struct json_object *vm = json_object_new_object();
 
-		json_object_object_add(vm, "domain", json_object_new_string(r->vm));
-		json_object_object_add(vm, "running", json_object_new_boolean(r->vm_running));
+		json_object_object_add(vm, "domain", json_object_new_string(r->runs_in));
+		json_object_object_add(vm, "running", json_object_new_boolean(true));
+		json_object_object_add(vm, "pid", r->runs_pid ?
+				       json_object_new_int(r->runs_pid) : NULL);
 		json_object_object_add(o, "vm", vm);
 	} else {
 		json_object_object_add(o, "vm", NULL);
+	}
+	if (r->nvm >= 0) {
+		struct json_object *defs = json_object_new_array();
+		int k;
+
+		for (k = 0; k < r->nvm && k < VS_MAX_VM_USES; k++) {
+			struct json_object *d;
+
+			if (!r->vm[k].config)
+				continue;
+			d = json_object_new_object();
+			json_object_object_add(d, "domain", json_object_new_string(r->vm[k].name));
+			json_object_object_add(d, "running",
+					       json_object_new_boolean(r->vm[k].active));
+			json_object_object_add(d, "attached",
+					       json_object_new_boolean(r->vm[k].live));
+			json_object_array_add(defs, d);
+		}
+		json_object_object_add(o, "definitions", defs);
+	} else {
+		json_object_object_add(o, "definitions", NULL);
 	}
 	for (i = 0; i < VS_ARRAY_SIZE(settable); i++)
 		if (in->attr_ok[settable[i]])
@@ -77,18 +131,51 @@ static struct json_object *json_row(const struct row *r)
 	return o;
 }
 
+/*
+ * The VM column: who runs with it (a domain, else the process holding
+ * it), then the other domains that name it, each with why it is not the
+ * one: "vm-b, vm-a (off)".
+ */
+static void vm_column(const struct row *r, char *buf, size_t n)
+{
+	size_t o = 0;
+	int k, w;
+
+	buf[0] = '\0';
+	if (r->runs_in[0])
+		o = (size_t)snprintf(buf, n, "%s", r->runs_in);
+	else if (r->nh)
+		o = (size_t)snprintf(buf, n, "pid %d (%s)", r->h[0].pid, r->h[0].comm);
+	for (k = 0; k < r->nvm && k < VS_MAX_VM_USES && o < n; k++) {
+		const struct vs_vm_use *u = &r->vm[k];
+		const char *why;
+
+		if (!strcmp(u->name, r->runs_in))
+			continue;
+		if (!u->active)
+			why = "off";
+		else if (u->live)
+			why = "running";
+		else
+			why = "running without it";
+		w = snprintf(buf + o, n - o, "%s%s (%s)", o ? ", " : "", u->name, why);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	if (r->nvm > VS_MAX_VM_USES && o < n)
+		snprintf(buf + o, n - o, ", ...");
+	if (!buf[0])
+		snprintf(buf, n, "-");
+}
+
 static void text_row(struct vs_tool *t, const struct row *r)
 {
 	const struct vs_inst *in = r->in;
-	char vm[300];
+	char vm[1024];
 	size_t i;
 
-	if (r->vm_found == 1)
-		snprintf(vm, sizeof(vm), "%s%s", r->vm, r->vm_running ? "" : " (off)");
-	else if (r->nh)
-		snprintf(vm, sizeof(vm), "pid %d (%s)", r->h[0].pid, r->h[0].comm);
-	else
-		snprintf(vm, sizeof(vm), "-");
+	vm_column(r, vm, sizeof(vm));
 	fprintf(t->out, "%-36s %-14s %-12s %-7s %-20s", in->uuid, in->parent, in->type,
 		vs_open_state_name(r->state), vm);
 	for (i = 0; i < VS_ARRAY_SIZE(settable); i++) {
@@ -127,15 +214,16 @@ int vs_cmd_list(struct vs_tool *t, int argc, char **argv)
 		fprintf(t->out, "%-36s %-14s %-12s %-7s %-20s %s\n", "UUID", "PARENT", "TYPE",
 			"STATE", "VM", "ATTRIBUTES");
 	for (i = 0; i < n; i++) {
-		struct row r = { .in = &in[i], .vm_found = -1 };
+		struct row r = { .in = &in[i], .nvm = -1 };
 
 		if (argc == 1 && strcasecmp(argv[0], in[i].uuid))
 			continue;
 		shown++;
 		r.state = vs_open_state(t->root, &in[i], r.h, VS_MAX_HOLDERS, &r.nh);
 		if (virt)
-			r.vm_found = vs_virt_find_mdev(virt, in[i].uuid, r.vm, sizeof(r.vm),
-						       &r.vm_running, err, sizeof(err));
+			r.nvm = vs_virt_mdev_users(virt, in[i].uuid, r.vm, VS_MAX_VM_USES, err,
+						   sizeof(err));
+		runs_in(&r);
 		if (t->json)
 			json_object_array_add(arr, json_row(&r));
 		else

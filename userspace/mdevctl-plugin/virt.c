@@ -115,11 +115,29 @@ void vs_virt_close(struct vs_virt *v)
 	free(v);
 }
 
-int vs_virt_find_mdev(struct vs_virt *v, const char *uuid, char *dom,
-		      size_t domlen, bool *running, char *err, size_t errlen)
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct vs_vm_use *)a)->name,
+		      ((const struct vs_vm_use *)b)->name);
+}
+
+/* Return: 1 if the domain's XML (flags) names the mdev, else 0. */
+static int xml_has(struct vs_virt *v, virDomainPtr dom, unsigned int flags,
+		   const char *uuid)
+{
+	char *xml = v->xml(dom, flags);
+	int has = xml && vs_domxml_has_mdev(xml, uuid) == 1;
+
+	free(xml);
+	return has;
+}
+
+int vs_virt_mdev_users(struct vs_virt *v, const char *uuid,
+		       struct vs_vm_use *u, size_t max, char *err, size_t errlen)
 {
 	virDomainPtr *doms = NULL;
-	int n, i, found = 0;
+	size_t found = 0;
+	int n, i;
 
 	n = v->list_all(v->conn, &doms, 0);
 	if (n < 0) {
@@ -127,27 +145,29 @@ int vs_virt_find_mdev(struct vs_virt *v, const char *uuid, char *dom,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		bool live = false, defined = false;
-		char *xml;
+		struct vs_vm_use one = { .active = v->active(doms[i]) == 1 };
 
-		if (!found) {
-			/* What runs now, and what the next boot uses. */
-			xml = v->xml(doms[i], 0);
-			live = xml && vs_domxml_has_mdev(xml, uuid) == 1;
-			free(xml);
-			xml = v->xml(doms[i], VIR_DOMAIN_XML_INACTIVE);
-			defined = xml && vs_domxml_has_mdev(xml, uuid) == 1;
-			free(xml);
-		}
-		if (live || defined) {
-			found = 1;
-			snprintf(dom, domlen, "%s", v->name(doms[i]));
-			*running = live && v->active(doms[i]) == 1;
+		/*
+		 * A running domain's XML is what it runs with; the INACTIVE
+		 * flag gives its persistent definition (the next start).  A
+		 * domain that does not run has only the latter.
+		 */
+		if (one.active)
+			one.live = xml_has(v, doms[i], 0, uuid);
+		if (v->persistent(doms[i]) == 1)
+			one.config = xml_has(v, doms[i], VIR_DOMAIN_XML_INACTIVE, uuid);
+		if (one.live || one.config) {
+			if (found < max) {
+				snprintf(one.name, sizeof(one.name), "%s", v->name(doms[i]));
+				u[found] = one;
+			}
+			found++;
 		}
 		v->free_dom(doms[i]);
 	}
 	free(doms);
-	return found;
+	qsort(u, found < max ? found : max, sizeof(*u), by_name);
+	return (int)found;
 }
 
 /* Edit the persistent definition of domain with fn. */

@@ -20,12 +20,24 @@ struct vs_virt *vs_virt_open(const char *uri, bool readonly, char *err,
 			     size_t errlen);
 void vs_virt_close(struct vs_virt *v);
 
+/* A libvirt domain that names an mdev. */
+struct vs_vm_use {
+	char name[256];
+	bool active;		/* the domain runs */
+	bool live;		/* it runs with the mdev (its live XML has it) */
+	bool config;		/* its persistent definition names the mdev */
+};
+
+#define VS_MAX_VM_USES 16
+
 /*
- * The domain whose definition uses the mdev: its name into dom, and
- * whether it runs.  Return: 1 found, 0 not, -1 error (err).
+ * Every domain whose live XML (running domains) or persistent definition
+ * names the mdev, sorted by name; the first max into u.
+ * Return: how many there are (more than max: only max filled), or -1
+ * with err.
  */
-int vs_virt_find_mdev(struct vs_virt *v, const char *uuid, char *dom,
-		      size_t domlen, bool *running, char *err, size_t errlen);
+int vs_virt_mdev_users(struct vs_virt *v, const char *uuid,
+		       struct vs_vm_use *u, size_t max, char *err, size_t errlen);
 
 /*
  * Add the mdev to the persistent definition of domain.

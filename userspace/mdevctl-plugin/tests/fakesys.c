@@ -245,6 +245,23 @@ void fake_holder(const char *root, int pid, const char *comm,
 	fake_link(root, rel, node);
 }
 
+void fake_cmdline(const char *root, int pid, const char *const *argv, int n)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "proc/%d/cmdline", pid);
+	fake_write(root, path, "");
+	snprintf(path, sizeof(path), "%s/proc/%d/cmdline", root, pid);
+	f = fopen(path, "w");
+	if (!f)
+		die("fopen", path);
+	for (i = 0; i < n; i++)
+		fwrite(argv[i], 1, strlen(argv[i]) + 1, f);
+	fclose(f);
+}
+
 void fake_module(const char *root, unsigned int refcnt)
 {
 	char val[32], path[PATH_MAX];

@@ -36,6 +36,8 @@ void fake_inst(const char *root, const char *bdf, const char *type,
 /* Process pid (comm) holding node (e.g. "/dev/vfio/12") as fd 5. */
 void fake_holder(const char *root, int pid, const char *comm,
 		 const char *node);
+/* Process pid's command line: the n arguments, NUL-separated. */
+void fake_cmdline(const char *root, int pid, const char *const *argv, int n);
 /* /sys/module/vslice_gpu with refcnt. */
 void fake_module(const char *root, unsigned int refcnt);
 

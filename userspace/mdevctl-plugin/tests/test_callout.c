@@ -16,6 +16,7 @@
 
 #include "callout.h"
 #include "fakesys.h"
+#include "util.h"
 
 #define GPU0 "0000:00:04.0"
 #define GPU_UNBOUND "0000:00:06.0"
@@ -108,20 +109,105 @@ static int teardown(void **state)
 #define CONF(attrs) "{\"mdev_type\":\"vslice-s32\",\"start\":\"auto\",\"attrs\":[" attrs "]}"
 #define ATTR_FILE(name) "sys/devices/pci0000:00/" GPU0 "/" U1 "/vslice/" name
 
+/*
+ * Not vslice's: a type that is not vslice-* on a parent that is not a GPU
+ * bound to vslice (another driver's, absent, or not PCI at all).
+ */
 static void not_ours_exits_2(void **state)
 {
 	struct run r;
 
-	assert_int_equal(call(*state, "{}", false, &r, "nvidia-35", "pre", "define", U1, GPU0),
-			 VS_CALLOUT_NOT_OURS);
+	assert_int_equal(call(*state, "{}", false, &r, "nvidia-35", "pre", "define", U1,
+			      GPU_UNBOUND), VS_CALLOUT_NOT_OURS);
 	assert_int_equal(r.errlen, 0);
 	run_free(&r);
-	assert_int_equal(call(*state, NULL, false, &r, "vslice-", "get", "attributes", U1, GPU0),
-			 VS_CALLOUT_NOT_OURS);
+	assert_int_equal(call(*state, NULL, false, &r, "vslice-", "get", "attributes", U1,
+			      "0000:00:1f.7"), VS_CALLOUT_NOT_OURS);
 	run_free(&r);
-	assert_int_equal(call(*state, "{}", false, &r, "mtty-2", "get", "capabilities", U1, GPU0),
+	assert_int_equal(call(*state, "{}", false, &r, "mtty-2", "get", "capabilities", U1, "mtty"),
 			 VS_CALLOUT_NOT_OURS);
 	assert_int_equal(r.outlen, 0);
+	run_free(&r);
+	/* A parent bound to another driver, even with vslice's sysfs look. */
+	fake_link(*state, "sys/devices/pci0000:00/" GPU_UNBOUND "/driver",
+		  "../../../bus/pci/drivers/nvidia");
+	assert_int_equal(call(*state, "{\"mdev_type\":\"nvidia-35\"}", false, &r, "nvidia-35",
+			      "pre", "start", U1, GPU_UNBOUND), VS_CALLOUT_NOT_OURS);
+	run_free(&r);
+}
+
+/*
+ * Any type on a GPU bound to vslice is judged: a type the GPU does not
+ * publish is refused at define, start, modify and live modify, and in
+ * the "get attributes" that define of a running device asks first, each
+ * time with the GPU's real types.
+ */
+static void foreign_type_on_vslice_gpu(void **state)
+{
+	static const char conf[] = "{\"mdev_type\":\"nvidia-35\",\"start\":\"auto\",\"attrs\":[]}";
+	static const char *const acts[] = { "define", "start", "modify" };
+	static const char real[] = GPU0 " publishes no type nvidia-35; it has: vslice-s256, vslice-s32, vslice-s64";
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < VS_ARRAY_SIZE(acts); i++) {
+		assert_int_equal(call(*state, conf, false, &r, "nvidia-35", "pre", acts[i], U_NEW,
+				      GPU0), VS_CALLOUT_REFUSED);
+		assert_non_null(strstr(r.err, real));
+		assert_non_null(strstr(r.err, "refusing to "));
+		run_free(&r);
+	}
+	/* mdevctl define -u U1 -p GPU0 -t nvidia-35 while U1 runs. */
+	assert_int_equal(call(*state, NULL, false, &r, "nvidia-35", "get", "attributes", U1, GPU0),
+			 VS_CALLOUT_REFUSED);
+	assert_string_equal(r.err, "cannot get attributes of " U1 ": " GPU0
+			    " publishes no type nvidia-35; it has: vslice-s256, vslice-s32, vslice-s64\n");
+	assert_int_equal(r.outlen, 0);
+	run_free(&r);
+	/* ...and with a real type, but not the one it runs as. */
+	assert_int_equal(call(*state, NULL, false, &r, "vslice-s64", "get", "attributes", U1, GPU0),
+			 VS_CALLOUT_REFUSED);
+	assert_non_null(strstr(r.err, U1 " runs as a vslice-s32 on " GPU0 ", not as a vslice-s64 on " GPU0));
+	run_free(&r);
+	assert_int_equal(call(*state, conf, false, &r, "nvidia-35", "live", "modify", U1, GPU0),
+			 VS_CALLOUT_REFUSED);
+	assert_non_null(strstr(r.err, real));
+	run_free(&r);
+	/* mdevctl 1.3+ asks first: the answer makes it use this callout. */
+	assert_int_equal(call(*state, "{\"provides\":{\"version\":2}}", false, &r, "nvidia-35",
+			      "get", "capabilities", U_NEW, GPU0), 0);
+	assert_non_null(strstr(r.out, "{\"supports\":{\"version\":2,"));
+	run_free(&r);
+	/* A definition stored before this can still be stopped and undefined. */
+	assert_int_equal(call(*state, conf, false, &r, "nvidia-35", "pre", "undefine", U_NEW, GPU0),
+			 0);
+	run_free(&r);
+	assert_int_equal(call(*state, conf, false, &r, "nvidia-35", "pre", "stop", U_NEW, GPU0), 0);
+	run_free(&r);
+	assert_int_equal(call(*state, conf, false, &r, "nvidia-35", "post", "define", U_NEW, GPU0),
+			 0);
+	run_free(&r);
+}
+
+/* Bound to vslice but not registered: no type list, but not vslice-*. */
+static void foreign_type_on_unregistered_vslice_gpu(void **state)
+{
+	char path[4096];
+	struct run r;
+
+	fake_gpu(*state, "0000:00:07.0", 0x1234, 0x1111, 64, true);
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:07.0/mdev_supported_types",
+		 (char *)*state);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(call(*state, "{\"mdev_type\":\"i915-GVTg_V5_4\"}", false, &r,
+			      "i915-GVTg_V5_4", "pre", "define", U_NEW, "0000:00:07.0"),
+			 VS_CALLOUT_REFUSED);
+	assert_string_equal(r.err, "refusing to define " U_NEW ": 0000:00:07.0 publishes no type i915-GVTg_V5_4: the vslice driver's types are all named vslice-*, and 0000:00:07.0 has none registered now\n");
+	run_free(&r);
+	/* A vslice type there: allowed with a warning, as before. */
+	assert_int_equal(call(*state, "{\"mdev_type\":\"vslice-s32\"}", false, &r, "vslice-s32",
+			      "pre", "define", U_NEW, "0000:00:07.0"), 0);
+	assert_non_null(strstr(r.err, "warning: 0000:00:07.0 is not registered"));
 	run_free(&r);
 }
 
@@ -514,6 +600,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(not_ours_exits_2),
+		T(foreign_type_on_vslice_gpu),
+		T(foreign_type_on_unregistered_vslice_gpu),
 		T(pre_define_ok),
 		T(pre_define_one_line_per_problem),
 		T(removed_attributes),

@@ -13,8 +13,10 @@
 
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <libvirt/libvirt.h>
 
 #include "fakesys.h"
+#include "holders.h"
 #include "tool.h"
 #include "virt.h"
 
@@ -112,6 +114,33 @@ static int teardown(void **state)
 {
 	fake_free(*state);
 	return 0;
+}
+
+/*
+ * Also the test driver's vm-* domains: a test that failed half-way has
+ * left its connection open, and with it test:///default's state.
+ */
+static int teardown_vms(void **state)
+{
+	virConnectPtr conn = virConnectOpen("test:///default");
+	virDomainPtr *doms = NULL;
+	int i, n;
+
+	if (conn) {
+		n = virConnectListAllDomains(conn, &doms, 0);
+		for (i = 0; i < n; i++) {
+			if (!strncmp(virDomainGetName(doms[i]), "vm-", 3)) {
+				if (virDomainIsActive(doms[i]) == 1)
+					virDomainDestroy(doms[i]);
+				if (virDomainIsPersistent(doms[i]) == 1)
+					virDomainUndefine(doms[i]);
+			}
+			virDomainFree(doms[i]);
+		}
+		free(doms);
+		virConnectClose(conn);
+	}
+	return teardown(state);
 }
 
 static void parents(void **state)
@@ -316,9 +345,9 @@ static void assign_needs_libvirt(void **state)
 
 static void assign_and_unassign(void **state)
 {
-	char err[512], dom[256];
+	struct vs_vm_use u[VS_MAX_VM_USES];
+	char err[512];
 	struct vs_virt *keep;
-	bool running;
 	struct out o;
 
 	/*
@@ -327,15 +356,17 @@ static void assign_and_unassign(void **state)
 	 */
 	keep = vs_virt_open("test:///default", false, err, sizeof(err));
 	assert_non_null(keep);
-	assert_int_equal(vs_virt_find_mdev(keep, U1, dom, sizeof(dom), &running, err,
-					   sizeof(err)), 0);
+	assert_int_equal(vs_virt_mdev_users(keep, U1, u, VS_MAX_VM_USES, err, sizeof(err)), 0);
 	assert_int_equal(tool(*state, &o, "assign", "--connect=test:///default", U1, "test", NULL),
 			 VS_EXIT_OK);
 	assert_non_null(strstr(o.out, "assigned " U1 " to test"));
 	out_free(&o);
-	assert_int_equal(vs_virt_find_mdev(keep, U1, dom, sizeof(dom), &running, err,
-					   sizeof(err)), 1);
-	assert_string_equal(dom, "test");
+	assert_int_equal(vs_virt_mdev_users(keep, U1, u, VS_MAX_VM_USES, err, sizeof(err)), 1);
+	assert_string_equal(u[0].name, "test");
+	/* In the persistent definition only: the running domain has not. */
+	assert_true(u[0].config);
+	assert_true(u[0].active);
+	assert_false(u[0].live);
 	/* Again: nothing changes. */
 	assert_int_equal(tool(*state, &o, "assign", "--json", "--connect=test:///default", U1,
 			      "test", NULL), VS_EXIT_OK);
@@ -344,8 +375,15 @@ static void assign_and_unassign(void **state)
 	/* list finds the domain. */
 	assert_int_equal(tool(*state, &o, "list", "--json", "--connect=test:///default", U1, NULL),
 			 VS_EXIT_OK);
-	assert_string_equal(jget(o.json, "instances.0.vm.domain"), "test");
+	assert_string_equal(jget(o.json, "instances.0.definitions.0.domain"), "test");
+	assert_string_equal(jget(o.json, "instances.0.definitions.0.running"), "true");
+	assert_string_equal(jget(o.json, "instances.0.definitions.0.attached"), "false");
+	assert_null(jget(o.json, "instances.0.vm"));
 	assert_string_equal(jget(o.json, "libvirt.connected"), "true");
+	out_free(&o);
+	assert_int_equal(tool(*state, &o, "list", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_non_null(strstr(o.out, " free    test (running without it) "));
 	out_free(&o);
 	assert_int_equal(tool(*state, &o, "assign", "--connect=test:///default", U1, "nosuchvm",
 			      NULL), VS_EXIT_BUSY);
@@ -355,8 +393,7 @@ static void assign_and_unassign(void **state)
 			 VS_EXIT_OK);
 	assert_non_null(strstr(o.out, "removed " U1 " from test"));
 	out_free(&o);
-	assert_int_equal(vs_virt_find_mdev(keep, U1, dom, sizeof(dom), &running, err,
-					   sizeof(err)), 0);
+	assert_int_equal(vs_virt_mdev_users(keep, U1, u, VS_MAX_VM_USES, err, sizeof(err)), 0);
 	assert_int_equal(tool(*state, &o, "unassign", "--json", "--connect=test:///default", U1,
 			      NULL), VS_EXIT_OK);
 	assert_string_equal(jget(o.json, "changed"), "false");
@@ -384,6 +421,148 @@ static void assign_defined_only(void **state)
 	vs_virt_close(keep);
 }
 
+/* A test-driver domain with the mdev U1 as a hostdev. */
+static const char *dom_xml(const char *name)
+{
+	static char xml[1024];
+
+	snprintf(xml, sizeof(xml),
+		 "<domain type='test'><name>%s</name><memory>65536</memory>"
+		 "<os><type>hvm</type></os><devices>"
+		 "<hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+		 "<source><address uuid='" U1 "'/></source></hostdev>"
+		 "</devices></domain>", name);
+	return xml;
+}
+
+/*
+ * Two persistent definitions name the vGPU, and vm-b runs with it: the
+ * domain named as the one with it is vm-b (whatever the order libvirt
+ * lists them in), and both definitions are listed.
+ */
+static void list_two_definitions(void **state)
+{
+	static const char *const qemu_b[] = {
+		"/usr/bin/qemu-system-x86_64", "-name", "guest=vm-b,debug-threads=on", "-S",
+	};
+	virConnectPtr conn;
+	virDomainPtr a, b;
+	struct out o;
+
+	conn = virConnectOpen("test:///default");
+	assert_non_null(conn);
+	a = virDomainDefineXML(conn, dom_xml("vm-a"));
+	b = virDomainDefineXML(conn, dom_xml("vm-b"));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(virDomainCreate(b), 0);
+
+	/* Not opened yet: libvirt's live state names vm-b. */
+	assert_int_equal(tool(*state, &o, "list", "--json", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_string_equal(jget(o.json, "instances.0.vm.domain"), "vm-b");
+	assert_null(jget(o.json, "instances.0.vm.pid"));
+	assert_int_equal(json_object_array_length(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(o.json, "instances"), 0), "definitions")), 2);
+	assert_string_equal(jget(o.json, "instances.0.definitions.0.domain"), "vm-a");
+	assert_string_equal(jget(o.json, "instances.0.definitions.0.running"), "false");
+	assert_string_equal(jget(o.json, "instances.0.definitions.1.domain"), "vm-b");
+	assert_string_equal(jget(o.json, "instances.0.definitions.1.running"), "true");
+	assert_string_equal(jget(o.json, "instances.0.definitions.1.attached"), "true");
+	out_free(&o);
+
+	/* Open by vm-b's QEMU: named with its pid, in text too. */
+	fake_module(*state, 1);
+	fake_holder(*state, 4242, "qemu-system-x86", "/dev/vfio/12");
+	fake_cmdline(*state, 4242, qemu_b, 4);
+	assert_int_equal(tool(*state, &o, "list", "--json", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_string_equal(jget(o.json, "instances.0.state"), "open");
+	assert_string_equal(jget(o.json, "instances.0.vm.domain"), "vm-b");
+	assert_string_equal(jget(o.json, "instances.0.vm.pid"), "4242");
+	out_free(&o);
+	assert_int_equal(tool(*state, &o, "list", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_non_null(strstr(o.out, "\n" U1 " " GPU0 "   vslice-s32   open    vm-b, vm-a (off)     owner= max_resolution=1920x1200\n"));
+	out_free(&o);
+	/* Without libvirt, QEMU's -name still names it; definitions unknown. */
+	assert_int_equal(tool(*state, &o, "list", "--json", NO_LIBVIRT, U1, NULL), VS_EXIT_OK);
+	assert_string_equal(jget(o.json, "instances.0.vm.domain"), "vm-b");
+	assert_null(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(o.json, "instances"), 0), "definitions"));
+	out_free(&o);
+
+	/* Both off: no domain runs with it, both definitions shown. */
+	fake_module(*state, 0);
+	assert_int_equal(virDomainDestroy(b), 0);
+	assert_int_equal(tool(*state, &o, "list", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_non_null(strstr(o.out, " free    vm-a (off), vm-b (off) owner="));
+	out_free(&o);
+	assert_int_equal(tool(*state, &o, "list", "--json", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_null(jget(o.json, "instances.0.vm"));
+	out_free(&o);
+	/* unassign without a domain would have to pick one: it refuses. */
+	assert_int_equal(tool(*state, &o, "unassign", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_USAGE);
+	assert_non_null(strstr(o.err, U1 " is in the definitions of vm-a, vm-b: name the domain"));
+	out_free(&o);
+	/* assign to a third refuses, naming both. */
+	assert_int_equal(tool(*state, &o, "assign", "--connect=test:///default", U1, "test", NULL),
+			 VS_EXIT_BUSY);
+	assert_non_null(strstr(o.err, "is assigned to domain vm-a, vm-b already"));
+	out_free(&o);
+	assert_int_equal(virDomainUndefine(a), 0);
+	assert_int_equal(virDomainUndefine(b), 0);
+	virDomainFree(a);
+	virDomainFree(b);
+	virConnectClose(conn);
+}
+
+/* A transient domain runs with it: named, but no definition has it. */
+static void list_transient(void **state)
+{
+	virConnectPtr conn;
+	virDomainPtr t;
+	struct out o;
+
+	conn = virConnectOpen("test:///default");
+	assert_non_null(conn);
+	t = virDomainCreateXML(conn, dom_xml("vm-t"), 0);
+	assert_non_null(t);
+	assert_int_equal(tool(*state, &o, "list", "--json", "--connect=test:///default", U1, NULL),
+			 VS_EXIT_OK);
+	assert_string_equal(jget(o.json, "instances.0.vm.domain"), "vm-t");
+	assert_int_equal(json_object_array_length(json_object_object_get(json_object_array_get_idx(
+		json_object_object_get(o.json, "instances"), 0), "definitions")), 0);
+	out_free(&o);
+	assert_int_equal(virDomainDestroy(t), 0);
+	virDomainFree(t);
+	virConnectClose(conn);
+}
+
+static void cmdline_guest(void **state)
+{
+	static const char a[] = "qemu\0-name\0guest=vm-1,debug-threads=on\0-S";
+	static const char b[] = "qemu\0-name\0old-vm,process=x\0";
+	static const char c[] = "qemu\0-name\0guest=a,,b,debug-threads=on";
+	static const char d[] = "vfio-open\0--hold\0x";
+	static const char e[] = "qemu\0-name";
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(vs_cmdline_guest(a, sizeof(a), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "vm-1");
+	assert_int_equal(vs_cmdline_guest(b, sizeof(b), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "old-vm");
+	assert_int_equal(vs_cmdline_guest(c, sizeof(c), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a,b");
+	assert_int_equal(vs_cmdline_guest(d, sizeof(d), buf, sizeof(buf)), -1);
+	assert_int_equal(vs_cmdline_guest(e, sizeof(e), buf, sizeof(buf)), -1);
+	assert_int_equal(vs_cmdline_guest(a, 5, buf, sizeof(buf)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +577,9 @@ int main(void)
 		T(assign_needs_libvirt),
 		T(assign_and_unassign),
 		T(assign_defined_only),
+		cmocka_unit_test_setup_teardown(list_two_definitions, setup, teardown_vms),
+		cmocka_unit_test_setup_teardown(list_transient, setup, teardown_vms),
+		T(cmdline_guest),
 #undef T
 	};
 
