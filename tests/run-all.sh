@@ -96,10 +96,14 @@ stage_debian() {
 		--distro-modules | collect
 }
 
-# The libvirt end to end flow (tests/libvirt/): a Debian 12 lab host with
-# libvirt, QEMU, mdevctl and vslice's `make install` boots twice under TCG;
-# virsh, mdevctl and vslicectl give vGPUs to domains, unplug one, and the
-# persistent one comes back after the reboot.
+# The libvirt end to end flow (tests/libvirt/) on two lab hosts, one
+# after the other: Debian 12 and Debian 13, each with its release's
+# kernel, libvirt, QEMU and mdevctl and vslice installed from the packages
+# built from the tree (DKMS building the modules in the image), boots
+# twice under TCG; virsh, mdevctl and vslicectl give vGPUs to domains,
+# unplug one, and after the reboot the persistent one is back and libvirt
+# has autostarted the domain that uses it.  Results: libvirt-bookworm/...
+# and libvirt-trixie/...
 stage_libvirt() {
 	section libvirt
 	tests/libvirt/stage.sh 2>"$logs/libvirt-stage.log" | collect

@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The libvirt end-to-end flow, run by vslice-libvirt-test.service on the
+# The libvirt end-to-end flow, run by vslice-libvirt-test.service on a
 # libvirt lab host (tests/libvirt/mkimage.sh) as an admin would do it:
 # virsh, mdevctl (driven by libvirt) and vslicectl against Debian's
-# libvirt 9.0, QEMU 7.2 and mdevctl 1.2.0 with vslice installed by
-# `make install`.  One line per check on stdout (the first serial port):
+# libvirt, QEMU and mdevctl (Debian 12: libvirt 9.0, QEMU 7.2, mdevctl
+# 1.2.0; Debian 13: libvirt 11.3, QEMU 10.0, mdevctl 1.4.0; both run
+# libvirtd, which is what Debian's libvirt-daemon-system enables) with
+# vslice installed from its packages.  One line per check on stdout (the
+# first serial port):
 #
 #   VSLICE-RESULT: PASS|FAIL|SKIP libvirt/<step>/<check>[: reason]
 #
@@ -21,11 +24,17 @@
 #                 attach-device: the guest draws again
 #   tenant/    8. vslice-a is gone; domain vslice-next starts with its mdev
 #                 and finds nothing of vslice-a's drawings in its BAR0
-# then it records what the second boot checks and reboots the machine.
-# Second boot:
+#   live/      9. flow-live.sh (vGPU attributes changed while running,
+#                 through mdevctl modify --live and virsh nodedev-update),
+#                 where mdevctl >= 1.3 and libvirt >= 10.1 have them;
+#                 SKIP lines saying why elsewhere
+# then it marks vslice-a `virsh autostart`, records what the second boot
+# checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
-#                 vslice-a starts again with it (QEMU realizes and opens
-#                 it; the guest is not waited for again)
+#                 libvirt started vslice-a with it by itself at boot (QEMU
+#                 realized and opened it; the guest is not waited for
+#                 again): vslice-mdev-autostart.service started the vGPU
+#                 before libvirt autostarted the domain
 # and it powers off.  Each boot ends with
 #
 #   VSLICE-FLOW phase=<1|2> results=<lines printed> failures=<FAIL lines>
@@ -313,6 +322,7 @@ boot_checks() {
 		fail host/libvirtd "virsh cannot reach libvirtd: $(virsh version 2>&1)"
 	fi
 	run virsh version
+	run mdevctl --version
 }
 
 # --- 1. libvirt sees what vslice publishes ---------------------------------
@@ -509,6 +519,11 @@ start_domain_a() { # STEP [--no-guest]
 		skip "$step/guest-boots" "vslice-a did not start"
 		return 1
 	fi
+	domain_a_checks "$@"
+}
+# domain_a_checks STEP [--no-guest]: the running vslice-a has the vGPU.
+domain_a_checks() {
+	local step=$1
 	run virsh dumpxml vslice-a
 	has "$step/live-hostdev" "<address uuid='$U1'/>"
 	check "$step/qemu-sysfsdev" qemu_has_sysfsdev vslice-a "$U1"
@@ -628,6 +643,51 @@ step_tenant() {
 	check tenant/free-after wait_for 30 is_free "$U1"
 }
 
+# --- 9. live changes of a running vGPU's attributes -------------------------
+# flow-live.sh (installed beside this script when the tree has one) prints
+# its own libvirt/live/... result lines, counted here as this script's.
+# mdevctl modify --live and virsh nodedev-update exist from mdevctl 1.3
+# and libvirt 10.1 (Debian 13) on: elsewhere the step is SKIP lines
+# saying why.
+version_ge() { # HAVE WANT: version HAVE >= WANT
+	[[ $(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1) == "$2" ]]
+}
+step_live() {
+	local mv lv why='' line
+	mv=$(mdevctl --version 2>/dev/null | grep -Eo '[0-9]+(\.[0-9]+)+' | head -n 1)
+	lv=$(virsh --version 2>/dev/null)
+	if [[ ! -x $LIB/flow-live.sh ]]; then
+		why="no flow-live.sh in this tree"
+	elif ! version_ge "${mv:-0}" 1.3; then
+		why="mdevctl ${mv:-(no version)} has no modify --live (needs 1.3)"
+	elif ! version_ge "${lv:-0}" 10.1; then
+		why="libvirt ${lv:-(no version)} has no nodedev-update (needs 10.1)"
+	fi
+	if [[ -n $why ]]; then
+		skip live/mdevctl-modify-live "$why"
+		skip live/virsh-nodedev-update "$why"
+		return
+	fi
+	note "live: flow-live.sh (mdevctl $mv, libvirt $lv)"
+	# The live checks' lines reach the host as they are, and count here.
+	export LIB STATE T GPU0 GPU1 ND0 ND1
+	timeout 600 "$LIB/flow-live.sh" >"$T/live.out" 2>&1
+	rc=$?
+	while IFS= read -r line || [[ -n $line ]]; do
+		echo "$line"
+		case $line in
+		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) ;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) ;;
+		esac
+	done <"$T/live.out"
+	# 124: timeout stopped it.
+	if ((rc == 0)); then
+		pass live/exit-status
+	else
+		fail live/exit-status "flow-live.sh exited $rc"
+	fi
+}
+
 phase1() {
 	note "first boot"
 	boot_checks
@@ -645,7 +705,18 @@ phase1() {
 	fi
 	run virsh destroy vslice-a
 	step_tenant
+	step_live
 	kill "$UDEV_MONITOR" 2>/dev/null
+	# libvirt starts vslice-a by itself at the next boot, with the vGPU
+	# that mdevctl's definition starts then.
+	run virsh autostart vslice-a
+	ok domain/autostart
+	run virsh dominfo vslice-a
+	if grep -Eq '^Autostart: +enable' <<<"$OUT"; then
+		pass domain/autostart-set
+	else
+		fail domain/autostart-set "$OUT"
+	fi
 	# Live changes that the definition does not have: the second boot
 	# must come back with the definition's values.
 	set_attr "$U1" owner lab:live
@@ -686,10 +757,22 @@ phase2() {
 	run virsh dumpxml --inactive vslice-b
 	has reboot/assignment-kept "<address uuid='$U2'/>"
 
-	# QEMU realizing the vfio-pci device of the re-created vGPU and holding
-	# it open is the proof here; the first boot waited for the guest's
-	# bochs-drm on the same definition (2.5 more minutes of nested TCG).
-	start_domain_a reboot --no-guest
+	# No one runs virsh start: libvirt autostarted vslice-a when it came
+	# up, which works only if the vGPU existed by then.  QEMU realizing
+	# the vfio-pci device of the re-created vGPU and holding it open is
+	# the proof here; the first boot waited for the guest's bochs-drm on
+	# the same definition (2.5 more minutes of nested TCG).
+	if wait_for 120 running vslice-a; then
+		pass reboot/domain-autostarted
+		run virsh domstate --reason vslice-a
+		has reboot/domain-autostarted-at-boot "running (booted)"
+		domain_a_checks reboot --no-guest
+	else
+		fail reboot/domain-autostarted "vslice-a is '$(virsh domstate --reason vslice-a 2>&1)' 120 s after libvirt came up; libvirtd: $(journalctl -b -o cat -u libvirtd 2>&1 | grep -a -m 3 -iE 'autostart|vslice-a|mediated')"
+		run virsh dominfo vslice-a
+	fi
+	run systemctl status --no-pager vslice-mdev-autostart.service
+	run journalctl -b -o short-monotonic --no-pager -u vslice-mdev-autostart.service -u libvirtd
 	run virsh destroy vslice-a
 }
 
@@ -718,8 +801,9 @@ else
 fi
 note "boot $phase done: $failures failures, $(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime) s"
 if ((failures > 0)); then
-	echo "--- journal (libvirtd, mdevctl, vslice-mdevctl)"
-	journalctl -b -o short-monotonic -u libvirtd -t mdevctl -t vslice-mdevctl 2>&1 | tail -n 60
+	echo "--- journal (libvirtd, vslice-mdev-autostart, mdevctl, vslice-mdevctl)"
+	journalctl -b -o short-monotonic -u libvirtd -u vslice-mdev-autostart \
+		-t mdevctl -t vslice-mdevctl 2>&1 | tail -n 60
 	for f in "$SERIAL"/*.log; do
 		[[ -f $f ]] && { echo "--- $f"; tail -n 20 "$f"; }
 	done
