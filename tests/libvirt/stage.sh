@@ -53,7 +53,7 @@ bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPU
 
 # What each boot of tests/libvirt/flow.sh must report: a result of every
 # step of the first half (a step skipped after an earlier failure says
-# so; live is SKIP lines where the host's mdevctl and libvirt lack it),
+# so; flow-live.sh SKIPs what the host's mdevctl and libvirt lack),
 # and a PASS or a FAIL of every check of the second.  A flow that stops
 # before a step, or a second boot that ran the first half again, leaves
 # some out.
