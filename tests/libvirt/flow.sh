@@ -52,8 +52,9 @@ GPU0=0000:00:04.0 GPU1=0000:00:05.0
 ND0=pci_0000_00_04_0 ND1=pci_0000_00_05_0
 MDEVS=/sys/bus/mdev/devices
 ETC=/etc/mdevctl.d
-# Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes.
-GUEST_SECS=420
+# Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes, and
+# has taken 405 s to come up on a 2-core machine running other lab VMs.
+GUEST_SECS=600
 # The persistent vGPU's vslice/max_resolution: below its type's 1920x1200,
 # so that a device with the type's default shows it was not applied.
 U1_RES=1280x1024

@@ -25,12 +25,13 @@
 # build/logs/libvirt/<suite>/ and build/libvirt/<suite>/.  Exits 0
 # whatever the results.
 #
-# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 1500 s; the flow's
-# service stops itself after 1260).
+# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 2400 s; the flow's
+# service stops itself after 2100: a first boot on a loaded 2-core machine,
+# two nested guests waited for, has taken 1233 s of flow).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-timeout=${VSLICE_LIBVIRT_TIMEOUT:-1500}
+timeout=${VSLICE_LIBVIRT_TIMEOUT:-2400}
 suites=("$@")
 ((${#suites[@]})) || suites=(bookworm trixie)
 for s in "${suites[@]}"; do
