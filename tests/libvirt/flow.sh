@@ -725,6 +725,28 @@ phase1() {
 
 
 # --- 6. reboot ---------------------------------------------------------------
+# reboot/mdev-before-libvirtd: the vGPU existed (the callout's "post
+# start" line) before systemd started libvirtd, which is what makes
+# libvirt's autostart of vslice-a safe whatever the timing.  udev's rule
+# alone starts it when vslice_gpu registers the GPU, and nothing orders
+# libvirtd after that; vslice-mdev-autostart.service is ordered before
+# libvirtd and waits for it.  (In this lab libvirtd's start of a QEMU
+# domain takes long enough under TCG that udev alone usually wins the race
+# to the domain; this check does not depend on that.)
+mdev_before_libvirtd() {
+	local mdev_us libvirtd_us line
+	line=$(journalctl -b -o short-monotonic -t vslice-mdevctl 2>/dev/null | grep -m 1 "post start: $U1")
+	mdev_us=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p' <<<"$line")
+	libvirtd_us=$(systemctl show -p ExecMainStartTimestampMonotonic --value libvirtd.service)
+	if [[ -z $mdev_us || -z $libvirtd_us || $libvirtd_us == 0 ]]; then
+		fail reboot/mdev-before-libvirtd "no time for the vGPU's start ('$line') or libvirtd's ('$libvirtd_us')"
+	elif ((10#$mdev_us < libvirtd_us)); then
+		pass reboot/mdev-before-libvirtd
+	else
+		fail reboot/mdev-before-libvirtd "the vGPU started at $((10#$mdev_us / 1000)) ms, libvirtd at $((libvirtd_us / 1000)) ms of the boot: libvirt may autostart a domain before its vGPU exists"
+	fi
+}
+
 phase2() {
 	note "second boot"
 	# shellcheck disable=SC1091
@@ -739,6 +761,7 @@ phase2() {
 	fi
 	run journalctl -b -o short-monotonic -t mdevctl -t vslice-mdevctl
 	has reboot/started-through-callout "post start: $U1"
+	mdev_before_libvirtd
 	expect reboot/mdev-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type" 2>/dev/null)")"
 	expect reboot/mdev-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/.." 2>/dev/null)")"
 	expect reboot/mdev-attrs "lab:libvirt $U1_RES" "$(attr "$U1" owner) $(attr "$U1" max_resolution)"

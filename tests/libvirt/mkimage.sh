@@ -157,8 +157,8 @@ printf '[Journal]\nStorage=persistent\n' >"$layer/etc/systemd/journald.conf.d/vs
 install -D -m 0644 "$here/libvirtd-debug.conf" \
 	"$layer/etc/systemd/system/libvirtd.service.d/vslice-lab-debug.conf"
 # A unit the run must boot without (the proof that a check depends on it:
-# VSLICE_LIBVIRT_MASK="vslice-mdev-autostart.service" fails the domain
-# autostart after the reboot).  Never set by make check.
+# VSLICE_LIBVIRT_MASK="vslice-mdev-autostart.service" fails
+# reboot/mdev-before-libvirtd after the reboot).  Never set by make check.
 for u in ${VSLICE_LIBVIRT_MASK:-}; do
 	log "masking $u (VSLICE_LIBVIRT_MASK)"
 	ln -sfn /dev/null "$layer/etc/systemd/system/$u"

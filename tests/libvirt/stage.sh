@@ -60,7 +60,7 @@ bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPU
 # some out.
 steps_1='host types nodedev errors domain assign unplug tenant live'
 checks_2='host/gpus-registered host/libvirtd reboot/new-boot reboot/mdev-autostarted
-	reboot/started-through-callout reboot/mdev-type reboot/mdev-parent
+	reboot/started-through-callout reboot/mdev-before-libvirtd reboot/mdev-type reboot/mdev-parent
 	reboot/mdev-attrs reboot/transient-mdev-gone
 	reboot/nodedev-active-persistent-autostart reboot/assignment-kept
 	reboot/domain-autostarted reboot/domain-autostarted-at-boot
