@@ -209,7 +209,8 @@ install_checks() {
 		/etc/mdevctl.d/scripts.d/callouts/vslice /usr/lib/udev/rules.d/60-vslice-mdevctl.rules \
 		/etc/modprobe.d/vslice.conf /usr/lib/firmware/vslice/gpu-1234-1111-256m.fw \
 		/etc/systemd/system/multi-user.target.wants/vslice-mdev-autostart.service; do
-		[[ -e $root$f ]] || why+=("$f does not exist")
+		# In the root: a link's absolute target is the root's.
+		pkg_chroot "$root" test -e "$f" || why+=("$f does not exist")
 	done
 	pkg_chroot "$root" vslicectl --help >/dev/null 2>&1 || why+=("vslicectl --help fails")
 	if ((${#why[@]})); then
@@ -288,7 +289,7 @@ install_checks() {
 	(($(modules_of "$root" "$kver" | wc -l) == 3)) || why+=("modules: [$(modules_of "$root" "$kver" | oneline)]")
 	[[ $(cd "$root" && sha256sum ".$def" ".$admin" 2>&1) == "$sums" ]] ||
 		why+=("the mdevctl definition or $admin changed")
-	[[ -e $root/etc/systemd/system/multi-user.target.wants/vslice-mdev-autostart.service ]] ||
+	pkg_chroot "$root" test -e /etc/systemd/system/multi-user.target.wants/vslice-mdev-autostart.service ||
 		why+=("vslice-mdev-autostart.service no longer enabled")
 	if ((${#why[@]})); then
 		result FAIL "$suite/upgrade" "${why[*]} (log: $slog/install.log)"
