@@ -6,6 +6,8 @@
 #   lint            tests/lint/run-lint.sh (host; builds or reuses the test
 #                   kernel, whose tree compiles the KUnit suites)
 #   userspace       the mdevctl callout's and vslicectl's unit tests (host)
+#   packaging       the Debian packages of Debian 12 and 13: build, lintian,
+#                   contents, install, upgrade, purge (chroots, host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
 #   libvirt         the libvirt end to end flow on a Debian 12 lab host
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
@@ -85,6 +87,15 @@ stage_demo() {
 	fi
 }
 
+# The Debian packages (tests/packaging/): built in a root of Debian 12 and
+# of Debian 13 from the tree's debian/, lintian, contents, then installed,
+# upgraded and purged there (dkms builds the modules).  Runs before the
+# libvirt stage, which installs the same packages (mkdebs.sh's cache).
+stage_packaging() {
+	section packaging
+	tests/packaging/stage.sh 2>"$logs/packaging-stage.log" | collect
+}
+
 stage_debian() {
 	section lab/debian
 	local kver
@@ -142,6 +153,7 @@ start=$SECONDS
 stage_lint
 stage_fuzz
 stage_userspace
+stage_packaging
 stage_demo
 stage_debian
 stage_libvirt

@@ -29,8 +29,10 @@
 # The build runs in an overlay of the cached root of mkroot.sh (Debian's
 # packages of SUITE: the build dependencies, lintian), so each run starts
 # from the same root and the cache is never written.  The sources are the
-# tree's files as git lists them (tracked and untracked-not-ignored, as
-# they are in the work tree; never build/).  Needs root.
+# files of the tree that the package build reads (debian/, the Makefiles,
+# kernel/, firmware/, userspace/, packaging/, the headers mkfw borrows
+# from tests/fuzz/), as git lists them (tracked and untracked-not-ignored,
+# as they are in the work tree; never build/).  Needs root.
 #
 # The result is cached in $VSLICE_CACHE/deb-build/debs-<suite>-<key>, <key>
 # a hash of those sources (contents and modes), the build root and this
@@ -72,8 +74,10 @@ cleanup() {
 trap cleanup EXIT
 
 # The tree as git lists it, without build/ and without files deleted in
-# the work tree, as one reproducible tar stream.
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate) |
+# the work tree, as one reproducible tar stream.  Only what the build
+# reads: a change to the tests does not rebuild the packages.
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard --deduplicate -- \
+	Makefile Kbuild debian kernel firmware userspace packaging tests/fuzz/include) |
 	while IFS= read -r -d '' f; do
 		[[ $f == build/* ]] && continue
 		[[ -e $repo/$f || -L $repo/$f ]] && printf '%s\0' "$f"
