@@ -8,6 +8,10 @@
 # happens in a symlinked mirror under build/<kernelrelease>/; that keeps
 # builds for the distribution kernel and for the test kernel apart.
 
+# dkms (and kbuild) name the target kernel KERNELRELEASE: honour it.
+ifneq ($(KERNELRELEASE),)
+KVER ?= $(KERNELRELEASE)
+endif
 KVER ?= $(shell ls -1 /lib/modules 2>/dev/null | grep -E '^6\.12\.[0-9]+.*-amd64$$' | sort -V | tail -n 1)
 ifeq ($(KVER),)
 KVER := $(shell uname -r)
@@ -23,7 +27,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 FW_OUT := $(CURDIR)/build/firmware
 
 .PHONY: all modules firmware userspace install modules_install userspace_install clean \
-	deps demo check lint lab-shell bench bench-smoke bench-lat
+	deps demo check lint lab-shell bench bench-smoke bench-lat deb
 
 all: modules userspace
 
@@ -51,9 +55,23 @@ firmware:
 
 # The images go to $(DESTDIR)/lib/firmware/vslice/, where request_firmware()
 # looks for "vslice/gpu-<vendor>-<device>-<vram>m.fw".
+# The boot-order unit is installed, not enabled (systemctl enable
+# vslice-mdev-autostart.service); the packages enable it.
 install: modules_install userspace_install
 	$(MAKE) -C firmware FW_OUT=$(FW_OUT) \
 		DESTDIR=$(if $(DESTDIR),$(abspath $(DESTDIR)),) install
+	install -D -m 0755 packaging/systemd/vslice-mdev-autostart \
+		$(DESTDIR)/usr/libexec/vslice/vslice-mdev-autostart
+	install -D -m 0644 packaging/systemd/vslice-mdev-autostart.service \
+		$(DESTDIR)/usr/lib/systemd/system/vslice-mdev-autostart.service
+
+# The Debian packages (debian/), built in a clean root of one release
+# (tests/packaging/mkdebs.sh; root and network on the first run):
+# build/deb/<suite>/*.deb.  DEB_SUITE=bookworm (Debian 12) or trixie
+# (Debian 13); the host's release by default.
+DEB_SUITE ?= $(shell . /etc/os-release && echo $$VERSION_CODENAME)
+deb:
+	tests/packaging/mkdebs.sh $(DEB_SUITE) $(CURDIR)/build/deb/$(DEB_SUITE)
 
 # The mdevctl callout and vslicectl (userspace/mdevctl-plugin/; objects in
 # build/userspace/).  Their install puts the callout into both mdevctl

@@ -6,6 +6,8 @@
 #   lint            tests/lint/run-lint.sh (host; builds or reuses the test
 #                   kernel, whose tree compiles the KUnit suites)
 #   userspace       the mdevctl callout's and vslicectl's unit tests (host)
+#   packaging       the Debian packages of Debian 12 and 13: build, lintian,
+#                   contents, install, upgrade, purge (chroots, host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
 #   libvirt         the libvirt end to end flow on a Debian 12 lab host
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
@@ -85,6 +87,15 @@ stage_demo() {
 	fi
 }
 
+# The Debian packages (tests/packaging/): built in a root of Debian 12 and
+# of Debian 13 from the tree's debian/, lintian, contents, then installed,
+# upgraded and purged there (dkms builds the modules).  Runs before the
+# libvirt stage, which installs the same packages (mkdebs.sh's cache).
+stage_packaging() {
+	section packaging
+	tests/packaging/stage.sh 2>"$logs/packaging-stage.log" | collect
+}
+
 stage_debian() {
 	section lab/debian
 	local kver
@@ -96,10 +107,14 @@ stage_debian() {
 		--distro-modules | collect
 }
 
-# The libvirt end to end flow (tests/libvirt/): a Debian 12 lab host with
-# libvirt, QEMU, mdevctl and vslice's `make install` boots twice under TCG;
-# virsh, mdevctl and vslicectl give vGPUs to domains, unplug one, and the
-# persistent one comes back after the reboot.
+# The libvirt end to end flow (tests/libvirt/) on two lab hosts, one
+# after the other: Debian 12 and Debian 13, each with its release's
+# kernel, libvirt, QEMU and mdevctl and vslice installed from the packages
+# built from the tree (DKMS building the modules in the image), boots
+# twice under TCG; virsh, mdevctl and vslicectl give vGPUs to domains,
+# unplug one, and after the reboot the persistent one is back and libvirt
+# has autostarted the domain that uses it.  Results: libvirt-bookworm/...
+# and libvirt-trixie/...
 stage_libvirt() {
 	section libvirt
 	tests/libvirt/stage.sh 2>"$logs/libvirt-stage.log" | collect
@@ -138,6 +153,7 @@ start=$SECONDS
 stage_lint
 stage_fuzz
 stage_userspace
+stage_packaging
 stage_demo
 stage_debian
 stage_libvirt

@@ -196,3 +196,10 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vslice vendor GPU driver: vGPU slices of a physical GPU");
 MODULE_AUTHOR("The vslice authors");
 MODULE_SOFTDEP("pre: vslice_vfio_mdev");
+/*
+ * The type tables vgpu_load_types() finds for the GPUs vslice knows
+ * (firmware/src/, the vslice-firmware package); for any other VRAM size
+ * it asks in vain and uses the built-in types.
+ */
+MODULE_FIRMWARE("vslice/gpu-1234-1111-128m.fw");
+MODULE_FIRMWARE("vslice/gpu-1234-1111-256m.fw");

@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The libvirt end-to-end flow, run by vslice-libvirt-test.service on the
+# The libvirt end-to-end flow, run by vslice-libvirt-test.service on a
 # libvirt lab host (tests/libvirt/mkimage.sh) as an admin would do it:
 # virsh, mdevctl (driven by libvirt) and vslicectl against Debian's
-# libvirt 9.0, QEMU 7.2 and mdevctl 1.2.0 with vslice installed by
-# `make install`.  One line per check on stdout (the first serial port):
+# libvirt, QEMU and mdevctl (Debian 12: libvirt 9.0, QEMU 7.2, mdevctl
+# 1.2.0; Debian 13: libvirt 11.3, QEMU 10.0, mdevctl 1.4.0; both run
+# libvirtd, which is what Debian's libvirt-daemon-system enables) with
+# vslice installed from its packages.  One line per check on stdout (the
+# first serial port):
 #
 #   VSLICE-RESULT: PASS|FAIL|SKIP libvirt/<step>/<check>[: reason]
 #
@@ -19,13 +22,19 @@
 #   assign/    4. vslicectl assign puts a second mdev into domain vslice-b
 #   unplug/    5. virsh detach-device from the running vslice-a, and
 #                 attach-device: the guest draws again
+#   live/      9. flow-live.sh, with vslice-a holding the vGPU open:
+#                 attributes changed while it runs (mdevctl modify --live,
+#                 virsh nodedev-update; SKIP where mdevctl < 1.3 or
+#                 libvirt < 10.1), refusals
 #   tenant/    8. vslice-a is gone; domain vslice-next starts with its mdev
 #                 and finds nothing of vslice-a's drawings in its BAR0
-# then it records what the second boot checks and reboots the machine.
-# Second boot:
+# then it marks vslice-a `virsh autostart`, records what the second boot
+# checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
-#                 vslice-a starts again with it (QEMU realizes and opens
-#                 it; the guest is not waited for again)
+#                 libvirt started vslice-a with it by itself at boot (QEMU
+#                 realized and opened it; the guest is not waited for
+#                 again): vslice-mdev-autostart.service started the vGPU
+#                 before libvirt autostarted the domain
 # and it powers off.  Each boot ends with
 #
 #   VSLICE-FLOW phase=<1|2> results=<lines printed> failures=<FAIL lines>
@@ -43,8 +52,9 @@ GPU0=0000:00:04.0 GPU1=0000:00:05.0
 ND0=pci_0000_00_04_0 ND1=pci_0000_00_05_0
 MDEVS=/sys/bus/mdev/devices
 ETC=/etc/mdevctl.d
-# Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes.
-GUEST_SECS=420
+# Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes, and
+# has taken 405 s to come up on a 2-core machine running other lab VMs.
+GUEST_SECS=600
 # The persistent vGPU's vslice/max_resolution: below its type's 1920x1200,
 # so that a device with the type's default shows it was not applied.
 U1_RES=1280x1024
@@ -313,6 +323,7 @@ boot_checks() {
 		fail host/libvirtd "virsh cannot reach libvirtd: $(virsh version 2>&1)"
 	fi
 	run virsh version
+	run mdevctl --version
 }
 
 # --- 1. libvirt sees what vslice publishes ---------------------------------
@@ -509,6 +520,11 @@ start_domain_a() { # STEP [--no-guest]
 		skip "$step/guest-boots" "vslice-a did not start"
 		return 1
 	fi
+	domain_a_checks "$@"
+}
+# domain_a_checks STEP [--no-guest]: the running vslice-a has the vGPU.
+domain_a_checks() {
+	local step=$1
 	run virsh dumpxml vslice-a
 	has "$step/live-hostdev" "<address uuid='$U1'/>"
 	check "$step/qemu-sysfsdev" qemu_has_sysfsdev vslice-a "$U1"
@@ -628,6 +644,40 @@ step_tenant() {
 	check tenant/free-after wait_for 30 is_free "$U1"
 }
 
+# --- 9. live changes of a running vGPU's attributes -------------------------
+# flow-live.sh (installed beside this script when the tree has one) checks
+# virsh nodedev-update and mdevctl modify --live on the persistent vGPU,
+# open by vslice-a, and leaves it as it found it.  It prints its own
+# libvirt/live/... result lines, counted here as this script's, and SKIPs
+# what this host's mdevctl (< 1.3) and libvirt (< 10.1) do not have.  Its
+# exit status: 0 without a FAIL, 1 or 2 after one; anything else (a crash,
+# the timeout's 124) is a FAIL of its own.
+step_live() {
+	local line fails=0
+	if [[ ! -x $LIB/flow-live.sh ]]; then
+		skip live/flow-live "no tests/libvirt/flow-live.sh in this tree"
+		return
+	fi
+	note "live: flow-live.sh on $U1 ($(mdevctl --version 2>&1), libvirt $(virsh --version 2>&1))"
+	mkdir -p "$T/live"
+	VSLICE_LIVE_UUID=$U1 VSLICE_LIVE_PARENT=$GPU0 VSLICE_LIVE_TMP=$T/live \
+		timeout 600 "$LIB/flow-live.sh" >"$T/live.out" 2>"$T/live.err"
+	rc=$?
+	sed 's/^/    | /' "$T/live.err"
+	while IFS= read -r line || [[ -n $line ]]; do
+		echo "$line"
+		case $line in
+		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1)) ;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) ;;
+		esac
+	done <"$T/live.out"
+	if { ((rc == 0)) && ((fails == 0)); } || { ((rc == 1 || rc == 2)) && ((fails > 0)); }; then
+		pass live/exit-status
+	else
+		fail live/exit-status "flow-live.sh exited $rc after $fails FAIL lines"
+	fi
+}
+
 phase1() {
 	note "first boot"
 	boot_checks
@@ -643,9 +693,20 @@ phase1() {
 	else
 		skip unplug/detach-device "vslice-a's guest did not come up"
 	fi
+	step_live
 	run virsh destroy vslice-a
 	step_tenant
 	kill "$UDEV_MONITOR" 2>/dev/null
+	# libvirt starts vslice-a by itself at the next boot, with the vGPU
+	# that mdevctl's definition starts then.
+	run virsh autostart vslice-a
+	ok domain/autostart
+	run virsh dominfo vslice-a
+	if grep -Eq '^Autostart: +enable' <<<"$OUT"; then
+		pass domain/autostart-set
+	else
+		fail domain/autostart-set "$OUT"
+	fi
 	# Live changes that the definition does not have: the second boot
 	# must come back with the definition's values.
 	set_attr "$U1" owner lab:live
@@ -664,6 +725,28 @@ phase1() {
 
 
 # --- 6. reboot ---------------------------------------------------------------
+# reboot/mdev-before-libvirtd: the vGPU existed (the callout's "post
+# start" line) before systemd started libvirtd, which is what makes
+# libvirt's autostart of vslice-a safe whatever the timing.  udev's rule
+# alone starts it when vslice_gpu registers the GPU, and nothing orders
+# libvirtd after that; vslice-mdev-autostart.service is ordered before
+# libvirtd and waits for it.  (In this lab libvirtd's start of a QEMU
+# domain takes long enough under TCG that udev alone usually wins the race
+# to the domain; this check does not depend on that.)
+mdev_before_libvirtd() {
+	local mdev_us libvirtd_us line
+	line=$(journalctl -b -o short-monotonic -t vslice-mdevctl 2>/dev/null | grep -m 1 "post start: $U1")
+	mdev_us=$(sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p' <<<"$line")
+	libvirtd_us=$(systemctl show -p ExecMainStartTimestampMonotonic --value libvirtd.service)
+	if [[ -z $mdev_us || -z $libvirtd_us || $libvirtd_us == 0 ]]; then
+		fail reboot/mdev-before-libvirtd "no time for the vGPU's start ('$line') or libvirtd's ('$libvirtd_us')"
+	elif ((10#$mdev_us < libvirtd_us)); then
+		pass reboot/mdev-before-libvirtd
+	else
+		fail reboot/mdev-before-libvirtd "the vGPU started at $((10#$mdev_us / 1000)) ms, libvirtd at $((libvirtd_us / 1000)) ms of the boot: libvirt may autostart a domain before its vGPU exists"
+	fi
+}
+
 phase2() {
 	note "second boot"
 	# shellcheck disable=SC1091
@@ -678,6 +761,7 @@ phase2() {
 	fi
 	run journalctl -b -o short-monotonic -t mdevctl -t vslice-mdevctl
 	has reboot/started-through-callout "post start: $U1"
+	mdev_before_libvirtd
 	expect reboot/mdev-type vslice-s32 "$(basename "$(readlink "$MDEVS/$U1/mdev_type" 2>/dev/null)")"
 	expect reboot/mdev-parent "$GPU0" "$(basename "$(readlink -f "$MDEVS/$U1/.." 2>/dev/null)")"
 	expect reboot/mdev-attrs "lab:libvirt $U1_RES" "$(attr "$U1" owner) $(attr "$U1" max_resolution)"
@@ -686,10 +770,22 @@ phase2() {
 	run virsh dumpxml --inactive vslice-b
 	has reboot/assignment-kept "<address uuid='$U2'/>"
 
-	# QEMU realizing the vfio-pci device of the re-created vGPU and holding
-	# it open is the proof here; the first boot waited for the guest's
-	# bochs-drm on the same definition (2.5 more minutes of nested TCG).
-	start_domain_a reboot --no-guest
+	# No one runs virsh start: libvirt autostarted vslice-a when it came
+	# up, which works only if the vGPU existed by then.  QEMU realizing
+	# the vfio-pci device of the re-created vGPU and holding it open is
+	# the proof here; the first boot waited for the guest's bochs-drm on
+	# the same definition (2.5 more minutes of nested TCG).
+	if wait_for 120 running vslice-a; then
+		pass reboot/domain-autostarted
+		run virsh domstate --reason vslice-a
+		has reboot/domain-autostarted-at-boot "running (booted)"
+		domain_a_checks reboot --no-guest
+	else
+		fail reboot/domain-autostarted "vslice-a is '$(virsh domstate --reason vslice-a 2>&1)' 120 s after libvirt came up; libvirtd: $(journalctl -b -o cat -u libvirtd 2>&1 | grep -a -m 3 -iE 'autostart|vslice-a|mediated')"
+		run virsh dominfo vslice-a
+	fi
+	run systemctl status --no-pager vslice-mdev-autostart.service
+	run journalctl -b -o short-monotonic --no-pager -u vslice-mdev-autostart.service -u libvirtd
 	run virsh destroy vslice-a
 }
 
@@ -718,8 +814,9 @@ else
 fi
 note "boot $phase done: $failures failures, $(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime) s"
 if ((failures > 0)); then
-	echo "--- journal (libvirtd, mdevctl, vslice-mdevctl)"
-	journalctl -b -o short-monotonic -u libvirtd -t mdevctl -t vslice-mdevctl 2>&1 | tail -n 60
+	echo "--- journal (libvirtd, vslice-mdev-autostart, mdevctl, vslice-mdevctl)"
+	journalctl -b -o short-monotonic -u libvirtd -u vslice-mdev-autostart \
+		-t mdevctl -t vslice-mdevctl 2>&1 | tail -n 60
 	for f in "$SERIAL"/*.log; do
 		[[ -f $f ]] && { echo "--- $f"; tail -n 20 "$f"; }
 	done
