@@ -84,7 +84,7 @@ cleanup() {
 trap cleanup EXIT
 # A run that was killed may have left its mounts (/dev among them):
 # detach them before removing what it left.
-findmnt -rn -o TARGET | grep -F "$tmp/" | sort -r | xargs -r -n 1 umount -l
+{ findmnt -rn -o TARGET | grep -F "$tmp/" || true; } | sort -r | xargs -r -n 1 umount -l
 rm -rf "$tmp"
 mkdir -p "$tmp"
 start=$SECONDS
