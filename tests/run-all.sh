@@ -9,7 +9,8 @@
 #   packaging       the Debian packages of Debian 12 and 13: build, lintian,
 #                   contents, install, upgrade, purge (chroots, host)
 #   lab/debian      integration tests on Debian's 6.12 kernel (QEMU TCG)
-#   libvirt         the libvirt end to end flow on a Debian 12 lab host
+#   libvirt         the libvirt end to end flow on a Debian 12 and a Debian
+#                   13 lab host, vslice installed from its packages
 #   lab/testkernel  KUnit + integration tests on the sanitizer kernel
 #                   from tests/kunit/build-test-kernel.sh (QEMU TCG)
 #   bench/smoke     `make bench` with tiny counts: every figure comes out
@@ -150,6 +151,22 @@ stage_bench_smoke() {
 }
 
 start=$SECONDS
+# The Debian roots of the packaging and libvirt stages (debootstrap and
+# apt: mostly waiting for the mirror and unpacking) are built in the
+# background while the first stages keep the CPU busy compiling.  Each
+# script holds its cache's lock while it builds, so a stage that needs a
+# root still being built waits for it and then reuses it; a root that
+# failed here is tried again, and reported, by the stage that needs it.
+warm_roots() {
+	local s
+	for s in bookworm trixie; do
+		tests/packaging/mkroot.sh "$s" || true
+		tests/libvirt/mkbase.sh "$s" || true
+	done
+}
+warm_roots >"$logs/warm-roots.log" 2>&1 &
+warm_pid=$!
+
 stage_lint
 stage_fuzz
 stage_userspace
@@ -159,6 +176,7 @@ stage_debian
 stage_libvirt
 stage_testkernel
 stage_bench_smoke
+wait "$warm_pid" || true
 
 passed=$(grep -c '^VSLICE-RESULT: PASS ' "$results" || true)
 failed=$(grep -c '^VSLICE-RESULT: FAIL ' "$results" || true)
