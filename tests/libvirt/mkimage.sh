@@ -56,6 +56,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/lab/image-lib.sh
 . "$repo/tests/lab/image-lib.sh"
+# shellcheck source=tests/packaging/lib.sh
+. "$repo/tests/packaging/lib.sh"
 CACHE=${VSLICE_CACHE:-/var/cache/vslice}
 SIZE=${VSLICE_LIBVIRT_DISK_SIZE:-3G}
 
@@ -76,40 +78,24 @@ mkdir -p "$CACHE/libvirt-hosts" "$outdir"
 rm -f "$outdir/dkms-make.log"
 # Next to the base, so that hard links work.
 work=$(mktemp -d "$CACHE/libvirt-hosts/run.XXXXXX")
-mounted=()
-umount_all() {
-	local i
-	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
-	done
-	mounted=()
-}
-trap 'umount_all; rm -rf "$work"' EXIT
-upper=$work/upper
-merged=$work/merged
+trap 'pkg_umount_all; rm -rf "$work"' EXIT
 layer=$work/layer
 root=$work/root
-mkdir -p "$upper" "$work/ovl" "$merged" "$layer"
+mkdir -p "$layer"
 
-# --- vslice's packages, installed the way the README says.
+# --- vslice's packages, installed the way the README says, in an overlay
+# of the base (the packaging stage's throwaway roots, tests/packaging/lib.sh).
 t=$SECONDS
-mount -t overlay overlay -o "lowerdir=$base/root,upperdir=$upper,workdir=$work/ovl" "$merged"
-mounted+=("$merged")
-for m in proc sys dev dev/pts; do
-	case $m in
-	proc) mount -t proc proc "$merged/proc" ;;
-	sys) mount -t sysfs sysfs "$merged/sys" ;;
-	*) mount --bind "/$m" "$merged/$m" ;;
-	esac
-	mounted+=("$merged/$m")
-done
+pkg_mount_root "$base" "$work/apt"
+merged=$work/apt/root
+upper=$work/apt/upper
 # Packages must not start their services in the chroot.
 printf '#!/bin/sh\nexit 101\n' >"$merged/usr/sbin/policy-rc.d"
 chmod 0755 "$merged/usr/sbin/policy-rc.d"
 mkdir "$merged/tmp/vslice-debs"
 cp "${debs[@]}" "$merged/tmp/vslice-debs/"
-if ! chroot "$merged" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-	sh -c 'apt-get -q -y install ./tmp/vslice-debs/*.deb' </dev/null >"$work/apt.log" 2>&1; then
+if ! pkg_chroot "$merged" sh -c 'apt-get -q -y install ./tmp/vslice-debs/*.deb' \
+	</dev/null >"$work/apt.log" 2>&1; then
 	tail -n 40 "$work/apt.log" >&2
 	# DKMS keeps the compiler's output of a failed build in make.log.
 	while IFS= read -r -d '' f; do
@@ -122,7 +108,7 @@ if ! chroot "$merged" /usr/bin/env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 fi
 sed -n '/^Setting up\|^Building\|^Installing\|^Signing\|^depmod\|[Ee]rror\|[Ww]arn/p' "$work/apt.log" >&2
 # What DKMS built: the three modules, installed for the root's kernel.
-status=$(chroot "$merged" dkms status 2>&1)
+status=$(pkg_chroot "$merged" dkms status 2>&1)
 log "dkms status: $status"
 mods=$(find "$merged/lib/modules/$kver/updates" -name 'vslice_*.ko*' -printf '%f ' 2>/dev/null)
 [[ $status == *"$kver"*installed* && $mods == *vslice_gpu* && $mods == *vslice_mdev* &&
@@ -133,7 +119,7 @@ mods=$(find "$merged/lib/modules/$kver/updates" -name 'vslice_*.ko*' -printf '%f
 log "apt-get install of ${debs[*]##*/}: DKMS built ${mods% } for $kver ($((SECONDS - t)) s)"
 rm -f "$merged/usr/sbin/policy-rc.d"
 rm -rf "$merged/tmp/vslice-debs"
-umount_all
+pkg_umount_all
 
 # --- The admin's configuration.
 install -D -m 0644 "$here/vslice-gpus.conf" "$layer/etc/modprobe.d/vslice-gpus.conf"
