@@ -268,11 +268,15 @@ for s in "${suites[@]}"; do
 	host "$s" >"$repo/build/logs/libvirt/$s/stage-results.txt" &
 	pids+=($!)
 done
-for p in "${pids[@]}"; do
-	wait "$p" || true
-done
-for s in "${suites[@]}"; do
-	cat "$repo/build/logs/libvirt/$s/stage-results.txt"
+# A host whose part of this script stopped (set -e) printed only some of
+# its results: that is a failure of its own.
+for i in "${!suites[@]}"; do
+	rc=0
+	wait "${pids[i]}" || rc=$?
+	cat "$repo/build/logs/libvirt/${suites[i]}/stage-results.txt"
+	if ((rc != 0)); then
+		echo "VSLICE-RESULT: FAIL libvirt-${suites[i]}/stage: tests/libvirt/stage.sh stopped part-way for this host (exit $rc); see build/logs/libvirt/${suites[i]}/"
+	fi
 done
 stage=libvirt
 note "stage done in $((SECONDS - stage_start)) s"
