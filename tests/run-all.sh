@@ -94,7 +94,12 @@ stage_demo() {
 # libvirt stage, which installs the same packages (mkdebs.sh's cache).
 stage_packaging() {
 	section packaging
-	tests/packaging/stage.sh 2>"$logs/packaging-stage.log" | collect
+	local rc=0
+	tests/packaging/stage.sh 2>"$logs/packaging-stage.log" | collect || rc=$?
+	# stage.sh exits with its number of failures; anything else is a stop.
+	if ((rc != 0)) && ! grep -q '^VSLICE-RESULT: FAIL packaging/' "$results"; then
+		result FAIL packaging/run "tests/packaging/stage.sh exited $rc; see $logs/packaging-stage.log"
+	fi
 }
 
 stage_debian() {
