@@ -293,7 +293,8 @@ profile() {
 }
 
 # perf_profile STACK: a flat perf profile (cpu-clock samples, kernel and
-# user) of the two trapped reads, each alone in a loop, when the image
+# user) of the two trapped reads and of the plane query (GFX_N > 0),
+# each alone in a loop, when the image
 # carries perf (mkbenchimage.sh --perf).  Symbols above 1% of the samples
 # become VSBENCH-PERF lines.
 P=$(dirname "$0")/perf
@@ -314,7 +315,9 @@ perf_profile() {
 	fi
 	u=$(new_uuid)
 	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
-		for kind in cfg mmio; do
+		kinds='cfg mmio'
+		[ "$GFX_N" != 0 ] && kinds="$kinds gfx"
+		for kind in $kinds; do
 			perf record -q -e cpu-clock -F 5000 -o /tmp/perf.data -- \
 				vsbench readloop "$u" "$kind" "$PERF_N" >/dev/null 2>/tmp/perf.err ||
 				err "$st" 0 "perf record: $(tail -n 1 /tmp/perf.err)"

@@ -411,7 +411,8 @@ def main():
                 print(f"  {stack}: " + ", ".join(
                     f"{p['function']} {p['total_us'] / p['calls'] / 1000:.1f} ms"
                     for p in picked))
-        for kind, what in (("cfg", "config read"), ("mmio", "dispi ID read")):
+        for kind, what in (("cfg", "config read"), ("mmio", "dispi ID read"),
+                           ("gfx", "plane query")):
             if not any(kind in perf.get(st, {}) for st in ("vslice", "mbochs")):
                 continue
             print(f"\nperf, {what} in a loop (cpu-clock samples, % of the run):")

@@ -11,7 +11,8 @@
  *                                        and the floors (file, /dev/zero)
  *   vsbench bw UUID PASSES [BDF OFFSET]  BAR0 mmap write bandwidth, and
  *                                        the parent's resource0 at OFFSET
- *   vsbench readloop UUID cfg|mmio N     only those reads (for perf record)
+ *   vsbench readloop UUID cfg|mmio|gfx N only those reads, or plane queries
+ *                                        (for perf record)
  *   vsbench gfx UUID N FRAMES            the plane query, and the read of a
  *                                        1024x768x32 frame through the
  *                                        plane's region (cmd_gfx)
@@ -60,6 +61,20 @@ static const char *prog = "vsbench";
 static int die(const char *what)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
+/* A failure that is no errno: what was wrong, and exit 1. */
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -347,7 +362,8 @@ static int cmd_lat(const char *uuid, long n)
 
 /*
  * N reads of one kind and nothing else, for a sampling profiler to
- * watch (the bench's perf step): cfg or mmio, as in cmd_lat.
+ * watch (the bench's perf step): cfg or mmio, as in cmd_lat (gfx, the
+ * plane query, is cmd_gfxloop).
  */
 static int cmd_readloop(const char *uuid, const char *kind, long n)
 {
@@ -355,6 +371,8 @@ static int cmd_readloop(const char *uuid, const char *kind, long n)
 	struct reader r;
 	struct vdev v;
 
+	if (strcmp(kind, "cfg") && strcmp(kind, "mmio"))
+		fail("readloop: unknown kind '%s' (cfg, mmio or gfx)", kind);
 	vdev_open_or_die(uuid, &v);
 	if (!strcmp(kind, "cfg")) {
 		info = region(v.device, VFIO_PCI_CONFIG_REGION_INDEX);
@@ -724,19 +742,6 @@ struct gfx {
 	off_t dispi;
 };
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 /* One query, its input set up the way QEMU sets it up before each call. */
 static int gfx_query(const struct gfx *g, uint32_t flags, struct vfio_device_gfx_plane_info *p)
 {
@@ -871,6 +876,28 @@ static void check_frame(const uint8_t *frame, uint32_t tag, const char *when)
 }
 
 /*
+ * Open the display interface of @device, set the mode, and make the
+ * first query, whose plane must be the frame compared.
+ */
+static void gfx_setup(struct gfx *g, int device, struct vfio_device_gfx_plane_info *p)
+{
+	gfx_open(g, device);
+	if (g->dispi >= 0)
+		gfx_set_mode(g);
+	/*
+	 * 6.12's mbochs drops the dma-buf it allocates for a mode it has
+	 * not seen (mbochs_query_gfx_plane: the result of
+	 * mbochs_dmabuf_alloc() is not assigned) and fails that first
+	 * query with ENOMEM; the dma-buf is on its list, so the next query
+	 * finds it.
+	 */
+	if (gfx_query(g, g->flags, p) &&
+	    !(errno == ENOMEM && g->flags == VFIO_GFX_PLANE_TYPE_DMABUF && !gfx_query(g, g->flags, p)))
+		die("VFIO_DEVICE_QUERY_GFX_PLANE");
+	gfx_check_plane(p);
+}
+
+/*
  * The frame read through the plane's region (see cmd_gfx).  The frames
  * are written through an mmap of BAR0: frame A at VRAM offset 0, and on
  * a device with dispi registers frame B right below it (Y_OFFSET =
@@ -1000,21 +1027,10 @@ static int cmd_gfx(const char *uuid, long n, int frames)
 	struct vdev v;
 	struct gfx g;
 
+	if (n < 1 || frames < 0)
+		fail("gfx: N must be at least 1 and FRAMES at least 0");
 	vdev_open_or_die(uuid, &v);
-	gfx_open(&g, v.device);
-	if (g.dispi >= 0)
-		gfx_set_mode(&g);
-	/*
-	 * 6.12's mbochs drops the dma-buf it allocates for a mode it has
-	 * not seen (mbochs_query_gfx_plane: the result of
-	 * mbochs_dmabuf_alloc() is not assigned) and fails that first
-	 * query with ENOMEM; the dma-buf is on its list, so the next query
-	 * finds it.
-	 */
-	if (gfx_query(&g, g.flags, &p) &&
-	    !(errno == ENOMEM && g.flags == VFIO_GFX_PLANE_TYPE_DMABUF && !gfx_query(&g, g.flags, &p)))
-		die("VFIO_DEVICE_QUERY_GFX_PLANE");
-	gfx_check_plane(&p);
+	gfx_setup(&g, v.device, &p);
 
 	zero.metric = "/dev/zero";
 	zero.fd = open("/dev/zero", O_RDONLY);
@@ -1048,6 +1064,25 @@ static int cmd_gfx(const char *uuid, long n, int frames)
 		}
 		gfx_frames(&g, &v, &p, frames);
 	}
+	vdev_close(&v);
+	return 0;
+}
+
+/* N plane queries and nothing else, for the bench's perf step. */
+static int cmd_gfxloop(const char *uuid, long n)
+{
+	struct vfio_device_gfx_plane_info p;
+	struct vdev v;
+	struct gfx g;
+	uint64_t t0;
+
+	vdev_open_or_die(uuid, &v);
+	gfx_setup(&g, v.device, &p);
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (gfx_query(&g, g.flags, &p))
+			die("VFIO_DEVICE_QUERY_GFX_PLANE");
+	printf("gfx_loop_ns %.1f\n", (double)(now_ns() - t0) / (double)(n > 0 ? n : 1));
 	vdev_close(&v);
 	return 0;
 }
@@ -1160,6 +1195,8 @@ int main(int argc, char **argv)
 		return cmd_bw(argv[2], atoi(argv[3]), argv[4], (off_t)strtoull(argv[5], NULL, 0));
 	if (!strcmp(cmd, "gfx") && argc == 5)
 		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]));
+	if (!strcmp(cmd, "readloop") && argc == 5 && !strcmp(argv[3], "gfx"))
+		return cmd_gfxloop(argv[2], atol(argv[4]));
 	if (!strcmp(cmd, "readloop") && argc == 5)
 		return cmd_readloop(argv[2], argv[3], atol(argv[4]));
 	if (!strcmp(cmd, "life") && argc == 3)
