@@ -184,9 +184,13 @@ phase() {
 		run "$st" "$r" lat vsbench lat "$u" "$LAT_N"
 		# The plane query on both; the frame read only on vslice:
 		# mbochs' plane is a dma-buf (mdpy is the region reference).
+		# vslice's frame also through the GPU's own BAR (the "parent"
+		# stack's figure): the same VRAM without vslice in between.
 		if [ "$GFX_N" != 0 ]; then
 			if [ "$st" = vslice ]; then
-				run "$st" "$r" gfx vsbench gfx "$u" "$GFX_N" "$FRAMES"
+				off=$(cat "$MDEVS/$u/vslice/vram_offset")
+				run "$st" "$r" gfx vsbench gfx "$u" "$GFX_N" "$FRAMES" "$GPU0" "$off" |
+					sed "s/^VSBENCH-DATA vslice \([0-9]*\) res0_/VSBENCH-DATA parent \1 res0_/"
 			else
 				run "$st" "$r" gfx vsbench gfx "$u" "$GFX_N" 0
 			fi

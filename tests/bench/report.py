@@ -223,6 +223,8 @@ def table(med, runs, config, rows):
              per_run(runs, "mdpy", "frame_read_us", "frame_floor_us", lambda a, b: a / b)),
             ("frame copy out of anonymous memory, us (ref: mdpy's run)", v.get("frame_floor_us"),
              d.get("frame_floor_us")),
+            ("frame read through the GPU's resource0 (same VRAM), us (ref: vslice's region)",
+             p.get("res0_frame_read_us"), v.get("frame_read_us")),
             ("mmap + first frame read, faults incl., us (ref: mdpy)", v.get("frame_cold_us"),
              d.get("frame_cold_us")),
             ("flip: query moving the region + new frame read, us (ref: steady read)",
@@ -366,7 +368,7 @@ def main():
             expected += [(stack, "gfx_query_ns"), (stack, "gfx_floor_ns")]
         for stack in ("vslice", "mdpy"):
             expected += [(stack, f"frame_{k}_us") for k in ("cold", "read", "floor")]
-        expected += [("vslice", "frame_flip_us")]
+        expected += [("vslice", "frame_flip_us"), ("parent", "res0_frame_read_us")]
         expected += [("parent", "res0_cold_MBps"), ("parent", "res0_warm_MBps")]
         for live in live_counts(config) or [1]:
             for stack in ("vslice", "mbochs"):

@@ -13,9 +13,11 @@
  *                                        the parent's resource0 at OFFSET
  *   vsbench readloop UUID cfg|mmio|gfx N only those reads, or plane queries
  *                                        (for perf record)
- *   vsbench gfx UUID N FRAMES            the plane query, and the read of a
+ *   vsbench gfx UUID N FRAMES [BDF OFFSET]
+ *                                        the plane query, and the read of a
  *                                        1024x768x32 frame through the
- *                                        plane's region (cmd_gfx)
+ *                                        plane's region (cmd_gfx), and the
+ *                                        parent's resource0 at OFFSET
  *   vsbench life TYPE_DIR                create -> usable fd, remove -> gone
  *   vsbench ram TYPE_DIR N               MemAvailable per touched instance
  *   vsbench cycles TYPE_DIRS LIVE K      create+remove rate with LIVE live
@@ -904,7 +906,8 @@ static void gfx_setup(struct gfx *g, int device, struct vfio_device_gfx_plane_in
  * FRAME_H), page aligned as bochs-drm's framebuffers are.
  */
 static void gfx_frames(const struct gfx *g, const struct vdev *v,
-		       const struct vfio_device_gfx_plane_info *plane, int frames)
+		       const struct vfio_device_gfx_plane_info *plane, int frames,
+		       const char *bdf, off_t res_off)
 {
 	struct vfio_region_info disp = { .argsz = sizeof(disp), .index = plane->region_index };
 	struct vfio_region_info bar0 = region(v->device, VFIO_PCI_BAR0_REGION_INDEX);
@@ -914,7 +917,9 @@ static void gfx_frames(const struct gfx *g, const struct vdev *v,
 	const size_t written = flips ? 2 * fb : fb;
 	double cold, best_read = 1e18, best_floor = 1e18, best_flip = 1e18, us;
 	struct vfio_device_gfx_plane_info p;
-	uint8_t *dst, *anon, *bar, *map;
+	double best_res = 1e18;
+	uint8_t *dst, *anon, *bar, *map, *res = NULL;
+	int res_fd = -1;
 	uint64_t t0;
 
 	if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &disp))
@@ -950,6 +955,14 @@ static void gfx_frames(const struct gfx *g, const struct vdev *v,
 	read_frame(dst, map, stride);
 	cold = (double)(now_ns() - t0) / 1e3;
 	check_frame(dst, tag_a, "the first read of the display region");
+	if (bdf) {
+		res_fd = open_resource0(bdf);
+		res = mmap(NULL, fb, PROT_READ, MAP_SHARED, res_fd, res_off);
+		if (res == MAP_FAILED)
+			die("mmap of resource0");
+		read_frame(dst, res, stride);
+		check_frame(dst, tag_a, "the first read of the frame through resource0");
+	}
 
 	for (int f = 0; f < frames; f++) {
 		us = frame_us(dst, map, stride);
@@ -958,9 +971,19 @@ static void gfx_frames(const struct gfx *g, const struct vdev *v,
 		us = frame_us(dst, anon, stride);
 		if (us < best_floor)
 			best_floor = us;
+		if (res) {
+			us = frame_us(dst, res, stride);
+			if (us < best_res)
+				best_res = us;
+		}
 	}
 	printf("frame_cold_us %.1f\nframe_read_us %.1f\nframe_floor_us %.1f\n", cold, best_read,
 	       best_floor);
+	if (res) {
+		printf("res0_frame_read_us %.1f\n", best_res);
+		munmap(res, fb);
+		close(res_fd);
+	}
 
 	for (int f = 0; flips && f < frames; f++) {
 		int to_b = !(f % 2);
@@ -1009,7 +1032,9 @@ static void gfx_frames(const struct gfx *g, const struct vdev *v,
  * whole region, PROT_READ and MAP_SHARED as QEMU maps it: frame_cold_us
  * (mmap plus the first read, page faults included), frame_read_us (the
  * best of FRAMES reads of the mapped frame, taking turns with the same
- * copy out of anonymous memory, frame_floor_us).  With dispi registers
+ * copy out of anonymous memory, frame_floor_us, and with BDF the same
+ * frame through the parent GPU's resource0 at OFFSET, the slice's VRAM
+ * without vslice's mapping in between, res0_frame_read_us).  With dispi registers
  * also frame_flip_us: a flip between two frames (Y_OFFSET), the query
  * that follows the scanout base, and the read of the new frame through
  * the same mapping; best of FRAMES flips.  The frames read must show the
@@ -1018,7 +1043,7 @@ static void gfx_frames(const struct gfx *g, const struct vdev *v,
  * The mode is set through the dispi registers where the device has them;
  * mdpy's is its type's (mdpy-xga: 1024x768).
  */
-static int cmd_gfx(const char *uuid, long n, int frames)
+static int cmd_gfx(const char *uuid, long n, int frames, const char *bdf, off_t res_off)
 {
 	long per = n / BATCHES > 0 ? n / BATCHES : 1;
 	struct vfio_device_gfx_plane_info p;
@@ -1062,7 +1087,7 @@ static int cmd_gfx(const char *uuid, long n, int frames)
 			errno = EINVAL;
 			die("frames: the device's plane is a dma-buf, not a region");
 		}
-		gfx_frames(&g, &v, &p, frames);
+		gfx_frames(&g, &v, &p, frames, bdf, res_off);
 	}
 	vdev_close(&v);
 	return 0;
@@ -1194,7 +1219,10 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "bw") && argc == 6)
 		return cmd_bw(argv[2], atoi(argv[3]), argv[4], (off_t)strtoull(argv[5], NULL, 0));
 	if (!strcmp(cmd, "gfx") && argc == 5)
-		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]));
+		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]), NULL, 0);
+	if (!strcmp(cmd, "gfx") && argc == 7)
+		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]), argv[5],
+			       (off_t)strtoull(argv[6], NULL, 0));
 	if (!strcmp(cmd, "readloop") && argc == 5 && !strcmp(argv[3], "gfx"))
 		return cmd_gfxloop(argv[2], atol(argv[4]));
 	if (!strcmp(cmd, "readloop") && argc == 5)
