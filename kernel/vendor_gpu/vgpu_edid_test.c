@@ -366,6 +366,44 @@ static void edid_refuses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_edid_build(e, 2 * BLOCK, &p), BLOCK);
 }
 
+/*
+ * A maximum whose timing no DisplayID type I timing can hold (a pixel
+ * clock of 2^24 * 10 kHz, 167.77 GHz, or more) must not be described
+ * with a wrong one: no EDID (-EINVAL) is the honest answer.
+ */
+static void edid_never_states_a_wrong_clock(struct kunit *test)
+{
+	static const u32 big[][2] = {
+		{ 16384, 16384 }, { 40000, 40000 }, { 65535, 40000 }, { 65535, 65535 },
+	};
+	u8 *e = kunit_kzalloc(test, 2 * BLOCK, GFP_KERNEL);
+	struct vgpu_edid_params p = { 0 };
+	struct vgpu_edid_timing want;
+	struct dtd t;
+	u32 i;
+	int len;
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	for (i = 0; i < ARRAY_SIZE(big); i++) {
+		p.max_width = big[i][0];
+		p.max_height = big[i][1];
+		vgpu_edid_cvt_rb(p.max_width, p.max_height, &want);
+		len = vgpu_edid_build(e, 2 * BLOCK, &p);
+		if (want.clock_khz / 10 > 0x1000000) {
+			KUNIT_EXPECT_EQ_MSG(test, len, -EINVAL,
+					    "%ux%u needs %u kHz, more than DisplayID holds, yet got an EDID",
+					    big[i][0], big[i][1], want.clock_khz);
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, len, 2 * BLOCK);
+		decode_type1(e + BLOCK + 8, &t);
+		KUNIT_EXPECT_EQ_MSG(test, t.clock_khz, want.clock_khz, "%ux%u",
+				    big[i][0], big[i][1]);
+		KUNIT_EXPECT_EQ(test, t.hactive, p.max_width);
+		KUNIT_EXPECT_EQ(test, t.vactive, p.max_height);
+	}
+}
+
 /* Two instances' monitors differ only in their serial (and checksum). */
 static void edid_serial_tells_instances_apart(struct kunit *test)
 {
@@ -387,6 +425,7 @@ static struct kunit_case vgpu_edid_cases[] = {
 	KUNIT_CASE_PARAM(edid_cvt_rb_matches_vesa, cvt_gen_params),
 	KUNIT_CASE_PARAM(edid_for_maximum, edid_gen_params),
 	KUNIT_CASE(edid_refuses),
+	KUNIT_CASE(edid_never_states_a_wrong_clock),
 	KUNIT_CASE(edid_serial_tells_instances_apart),
 	{}
 };
