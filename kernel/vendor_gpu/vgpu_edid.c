@@ -8,7 +8,8 @@
  * established and standard timings at or below it.  A maximum that no
  * detailed timing can describe (wider or taller than 4095, or a pixel
  * clock above 655.35 MHz) gets a DisplayID extension block with it,
- * and the detailed timing carries the largest common mode that fits.
+ * (preferred there, as DisplayID wants one), and the detailed timing
+ * carries the largest common mode that fits.
  * "Continuous frequency" stays clear and there is no range limits
  * descriptor, so a driver infers no other modes.
  */
@@ -23,6 +24,9 @@
 
 #define DISPLAYID_EXT_TAG	0x70
 #define DISPLAYID_VERSION_1_3	0x13
+#define DISPLAYID_PRODUCT_DISPLAY	0x03	/* a standalone display */
+#define DISPLAYID_PRODUCT_ID	0x00
+#define DISPLAYID_PARAMETERS	0x01
 #define DISPLAYID_TYPE_I_TIMING	0x03
 #define DISPLAYID_TYPE_I_LEN	20
 
@@ -127,16 +131,29 @@ static bool dtd_fits(const struct vgpu_edid_timing *t)
 	       t->clock_khz <= VGPU_EDID_DTD_MAX_CLOCK_KHZ;
 }
 
-/* Millimetres at 96 dots per inch: a plausible size for a scaler. */
+/*
+ * The screen's size: the maximum resolution at 96 dots per inch, a
+ * plausible size for a scaler, in millimetres a detailed timing holds.
+ */
 static u32 px_to_mm(u32 px)
 {
-	return px * 254 / 960;
+	u32 mm = px * 254 / 960;
+
+	return mm > 4095 ? 4095 : mm;
 }
 
-static void put_dtd(u8 *d, const struct vgpu_edid_timing *t)
+/* The same size in whole centimetres, as the base block holds it. */
+static u8 px_to_cm(u32 px)
+{
+	u32 cm = (px_to_mm(px) + 5) / 10;
+
+	return cm > 255 ? 255 : cm;
+}
+
+static void put_dtd(u8 *d, const struct vgpu_edid_timing *t, u32 hmm, u32 vmm)
 {
 	u32 clk = t->clock_khz / 10;
-	u32 hmm = px_to_mm(t->hactive), vmm = px_to_mm(t->vactive);
+
 
 	d[0] = clk & 0xff;
 	d[1] = clk >> 8;
@@ -195,31 +212,70 @@ static u8 displayid_aspect(u32 w, u32 h)
 	return 8;
 }
 
+static void put_le16(u8 *d, u32 v)
+{
+	d[0] = v & 0xff;
+	d[1] = (v >> 8) & 0xff;
+}
+
 static void put_le16_minus1(u8 *d, u32 v)
 {
 	d[0] = (v - 1) & 0xff;
 	d[1] = ((v - 1) >> 8) & 0xff;
 }
 
-/* An extension block: DisplayID 1.3 with one type I detailed timing. */
-static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t)
+/*
+ * An extension block: a DisplayID 1.3 section for a standalone display
+ * with its product identification, its display parameters and one type
+ * I detailed timing, the preferred one (DisplayID wants one).
+ */
+static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t,
+			  const struct vgpu_edid_params *p)
 {
-	u8 *sec = ext + 1, *tm;
+	static const char name[] = "vslice";
+	u8 *sec = ext + 1, *blk, *tm;
 	u32 clk = t->clock_khz / 10 - 1;
 
 	ext[0] = DISPLAYID_EXT_TAG;
 	sec[0] = DISPLAYID_VERSION_1_3;
-	sec[1] = 3 + DISPLAYID_TYPE_I_LEN;	/* bytes of data blocks */
-	sec[2] = 0;				/* an extension section */
-	sec[3] = 0;
-	sec[4] = DISPLAYID_TYPE_I_TIMING;
-	sec[5] = 0;
-	sec[6] = DISPLAYID_TYPE_I_LEN;
-	tm = sec + 7;
+	sec[2] = DISPLAYID_PRODUCT_DISPLAY;
+	sec[3] = 0;				/* no extension sections */
+
+	blk = sec + 4;
+	blk[0] = DISPLAYID_PRODUCT_ID;
+	blk[2] = 12 + sizeof(name) - 1;
+	memcpy(blk + 3, "VSL", 3);
+	blk[6] = p->product & 0xff;
+	blk[7] = p->product >> 8;
+	blk[8] = p->serial & 0xff;
+	blk[9] = (p->serial >> 8) & 0xff;
+	blk[10] = (p->serial >> 16) & 0xff;
+	blk[11] = p->serial >> 24;
+	blk[13] = 2026 - 2000;
+	blk[14] = sizeof(name) - 1;
+	memcpy(blk + 15, name, sizeof(name) - 1);
+
+	/* Display parameters: image size, native format, gamma, 8 bpc. */
+	blk += 3 + blk[2];
+	blk[0] = DISPLAYID_PARAMETERS;
+	blk[2] = 12;
+	put_le16(blk + 3, px_to_mm(t->hactive) * 10);
+	put_le16(blk + 5, px_to_mm(t->vactive) * 10);
+	put_le16(blk + 7, t->hactive);
+	put_le16(blk + 9, t->vactive);
+	blk[11] = 0;
+	blk[12] = 120;				/* gamma 2.2 */
+	blk[13] = (t->hactive * 100 / t->vactive - 100) & 0xff;
+	blk[14] = 0x77;				/* 8 bits per colour */
+
+	blk += 3 + blk[2];
+	blk[0] = DISPLAYID_TYPE_I_TIMING;
+	blk[2] = DISPLAYID_TYPE_I_LEN;
+	tm = blk + 3;
 	tm[0] = clk & 0xff;
 	tm[1] = (clk >> 8) & 0xff;
 	tm[2] = (clk >> 16) & 0xff;
-	tm[3] = displayid_aspect(t->hactive, t->vactive);
+	tm[3] = 0x80 | displayid_aspect(t->hactive, t->vactive);
 	put_le16_minus1(tm + 4, t->hactive);
 	put_le16_minus1(tm + 6, t->hblank);
 	put_le16_minus1(tm + 8, t->hfront);
@@ -229,7 +285,9 @@ static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t)
 	put_le16_minus1(tm + 14, t->vblank);
 	put_le16_minus1(tm + 16, t->vfront);
 	put_le16_minus1(tm + 18, t->vsync);
-	/* The section's checksum follows its data blocks. */
+
+	/* Bytes of data blocks; the section's checksum follows them. */
+	sec[1] = tm + DISPLAYID_TYPE_I_LEN - (sec + 4);
 	sec[4 + sec[1]] = checksum(sec, 4 + sec[1]);
 	ext[EDID_CHECKSUM] = checksum(ext, EDID_CHECKSUM);
 }
@@ -286,8 +344,8 @@ int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 	buf[18] = 1;			/* EDID 1.4 */
 	buf[19] = 4;
 	buf[20] = 0xa0;			/* digital, 8 bits per colour */
-	buf[21] = (px_to_mm(dtd.hactive) + 5) / 10;	/* cm */
-	buf[22] = (px_to_mm(dtd.vactive) + 5) / 10;
+	buf[21] = px_to_cm(p->max_width);
+	buf[22] = px_to_cm(p->max_height);
 	buf[23] = 120;			/* gamma 2.2 */
 	/* RGB 4:4:4, sRGB, preferred timing is native; not continuous. */
 	buf[24] = 0x06;
@@ -314,7 +372,8 @@ int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 		buf[38 + 2 * slot] = 0x01;	/* unused */
 		buf[39 + 2 * slot] = 0x01;
 	}
-	put_dtd(buf + EDID_DESC(0), &dtd);
+	put_dtd(buf + EDID_DESC(0), &dtd, px_to_mm(p->max_width),
+		px_to_mm(p->max_height));
 	put_name(buf + EDID_DESC(1));
 	buf[EDID_DESC(2) + 3] = EDID_TAG_DUMMY;
 	buf[EDID_DESC(3) + 3] = EDID_TAG_DUMMY;
@@ -322,7 +381,7 @@ int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 	buf[EDID_CHECKSUM] = checksum(buf, EDID_CHECKSUM);
 	if (!ext)
 		return VGPU_EDID_BLOCK_SIZE;
-	put_displayid(buf + VGPU_EDID_BLOCK_SIZE, &max);
+	put_displayid(buf + VGPU_EDID_BLOCK_SIZE, &max, p);
 	return 2 * VGPU_EDID_BLOCK_SIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_edid_build);
