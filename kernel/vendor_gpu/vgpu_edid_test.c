@@ -249,30 +249,51 @@ static void expect_mode_list(struct kunit *test, const u8 *e, const struct edid_
 	}
 }
 
+/*
+ * The type I timing of a DisplayID extension block: the section's data
+ * blocks must fill it exactly; NULL when there is none.
+ */
+static const u8 *find_type1(struct kunit *test, const u8 *x)
+{
+	const u8 *sec = x + 1, *blk, *found = NULL;
+	u32 len = sec[1], at;
+
+	KUNIT_EXPECT_LE(test, 5 + len, BLOCK - 2);
+	if (5 + len > BLOCK - 2)
+		return NULL;
+	for (at = 4; at < 4 + len; at += 3 + blk[2]) {
+		blk = sec + at;
+		KUNIT_EXPECT_LE_MSG(test, at + 3 + blk[2], 4 + len,
+				    "data block %#x at %u runs past the section", blk[0], at);
+		if (blk[0] == 0x03 && blk[2] >= 20 && !found)
+			found = blk + 3;
+	}
+	KUNIT_EXPECT_EQ(test, at, 4 + len);
+	return found;
+}
+
 static void expect_displayid(struct kunit *test, const u8 *x, const struct edid_case *c)
 {
-	const u8 *sec = x + 1;
+	const u8 *sec = x + 1, *tm;
 	struct dtd t;
-	u32 len;
+	u32 len = sec[1];
 
 	KUNIT_EXPECT_EQ(test, sum(x, BLOCK), 0);
 	KUNIT_EXPECT_EQ(test, x[0], 0x70);		/* DisplayID extension */
 	KUNIT_EXPECT_EQ(test, sec[0] >> 4, 1);		/* DisplayID 1.x */
-	len = sec[1];
-	KUNIT_ASSERT_LE(test, 5 + len, BLOCK - 2);
-	KUNIT_EXPECT_EQ(test, sec[2], 0);		/* extension section */
+	/* A base section says what the product is; it has no extensions. */
+	KUNIT_EXPECT_NE(test, sec[2], 0);
 	KUNIT_EXPECT_EQ(test, sec[3], 0);
+	KUNIT_ASSERT_LE(test, 5 + len, BLOCK - 2);
 	/* The section's checksum covers its header, data and itself. */
 	KUNIT_EXPECT_EQ(test, sum(sec, 5 + len), 0);
-	/* One data block: type I detailed timings, one of 20 bytes. */
-	KUNIT_ASSERT_EQ(test, len, 23U);
-	KUNIT_EXPECT_EQ(test, sec[4], 0x03);
-	KUNIT_ASSERT_EQ(test, sec[6], 20);
-	decode_type1(sec + 7, &t);
+	tm = find_type1(test, x);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, tm, "no type I timing");
+	decode_type1(tm, &t);
 	expect_timing(test, &t, c->w, c->h, c->ext_clock);
 	KUNIT_EXPECT_EQ(test, t.flags, 2);		/* hsync +, vsync - */
-	/* Interlace and stereo bits clear. */
-	KUNIT_EXPECT_EQ(test, sec[7 + 3] & 0x70, 0);
+	/* The maximum is the preferred mode there; not interlaced, no stereo. */
+	KUNIT_EXPECT_EQ(test, tm[3] & 0xf0, 0x80);
 	/* The rest of the block is padding. */
 	KUNIT_EXPECT_NULL(test, memchr_inv(sec + 5 + len, 0, BLOCK - 1 - (6 + len)));
 }
@@ -379,6 +400,7 @@ static void edid_never_states_a_wrong_clock(struct kunit *test)
 	u8 *e = kunit_kzalloc(test, 2 * BLOCK, GFP_KERNEL);
 	struct vgpu_edid_params p = { 0 };
 	struct vgpu_edid_timing want;
+	const u8 *tm;
 	struct dtd t;
 	u32 i;
 	int len;
@@ -396,7 +418,9 @@ static void edid_never_states_a_wrong_clock(struct kunit *test)
 			continue;
 		}
 		KUNIT_ASSERT_EQ(test, len, 2 * BLOCK);
-		decode_type1(e + BLOCK + 8, &t);
+		tm = find_type1(test, e + BLOCK);
+		KUNIT_ASSERT_NOT_NULL(test, tm);
+		decode_type1(tm, &t);
 		KUNIT_EXPECT_EQ_MSG(test, t.clock_khz, want.clock_khz, "%ux%u",
 				    big[i][0], big[i][1]);
 		KUNIT_EXPECT_EQ(test, t.hactive, p.max_width);
