@@ -195,9 +195,18 @@ static void dtd(const uint8_t *d, struct timing *t)
 /* The first DisplayID type I timing of an extension block, if any. */
 static int displayid_type1(const uint8_t *x, struct timing *t)
 {
-	const uint8_t *p = x + 1 + 4 + 3;
+	const uint8_t *sec = x + 1, *p = NULL;
+	unsigned int at;
 
-	if (x[0] != 0x70 || x[1 + 4] != 0x03 || x[1 + 6] < 20)
+	if (x[0] != 0x70 || sec[1] > 128 - 7)
+		return -1;
+	for (at = 4; at + 3 <= 4u + sec[1]; at += 3 + sec[at + 2]) {
+		if (sec[at] == 0x03 && sec[at + 2] >= 20) {
+			p = sec + at + 3;
+			break;
+		}
+	}
+	if (!p)
 		return -1;
 	t->clock_khz = ((p[0] | p[1] << 8 | p[2] << 16) + 1) * 10;
 	t->w = (p[4] | p[5] << 8) + 1;
