@@ -545,7 +545,7 @@ out_vram:
 
 static void edid_region_checks(const char *uuid, unsigned int w)
 {
-	uint8_t own[1024], custom[128], win[1024];
+	uint8_t own[1024], custom[128], win[1024], big[1024];
 	uint32_t v = 0, own_size = 0;
 	int ret;
 
@@ -599,6 +599,22 @@ static void edid_region_checks(const char *uuid, unsigned int w)
 	      ret ? strerror(-ret) : "the window is not the custom EDID");
 	v = edid_field(EDID_FIELD(edid_size));
 	check(v == 128, "edid-size-reads-back", "%u", v);
+
+	/* The largest EDID, 8 blocks, fills the whole window. */
+	memcpy(big, custom, 128);
+	for (unsigned int i = 128; i < sizeof(big); i++)
+		big[i] = i * 13 + 1;
+	expect_ret("edid-link-down-again", edid_wr32(EDID_FIELD(link_state), DOWN), 0);
+	/* Block by block, as a VMM may write it: offsets up to 0x4ff. */
+	ret = 0;
+	for (unsigned int i = 0; i < sizeof(big) && !ret; i += 128)
+		ret = edid_wr(BLOB + i, big + i, 128);
+	expect_ret("edid-write-1024-by-blocks", ret, 0);
+	expect_ret("edid-write-size-1024", edid_wr32(EDID_FIELD(edid_size), 1024), 0);
+	expect_ret("edid-link-up-1024", edid_wr32(EDID_FIELD(link_state), UP), 0);
+	ret = read_window(win);
+	check(!ret && !memcmp(win, big, sizeof(big)), "edid-up-window-shows-1024", "%s",
+	      ret ? strerror(-ret) : "the window is not the 1024-byte EDID");
 
 	/* Up with no EDID is refused, and leaves the link down. */
 	edid_wr32(EDID_FIELD(link_state), DOWN);
