@@ -155,7 +155,6 @@ static void put_dtd(u8 *d, const struct vgpu_edid_timing *t, u32 hmm, u32 vmm)
 {
 	u32 clk = t->clock_khz / 10;
 
-
 	d[0] = clk & 0xff;
 	d[1] = clk >> 8;
 	d[2] = t->hactive & 0xff;
