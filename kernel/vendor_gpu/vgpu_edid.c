@@ -27,8 +27,10 @@
 #define DISPLAYID_PRODUCT_DISPLAY	0x03	/* a standalone display */
 #define DISPLAYID_PRODUCT_ID	0x00
 #define DISPLAYID_PARAMETERS	0x01
+#define DISPLAYID_INTERFACE	0x0f
 #define DISPLAYID_TYPE_I_TIMING	0x03
 #define DISPLAYID_TYPE_I_LEN	20
+#define DISPLAYID_TYPE_I_MAX_CLOCK	0x1000000	/* in 10 kHz */
 
 /* Established timings, all at 60 Hz: the byte (35-37) and bit of each. */
 static const struct {
@@ -133,27 +135,25 @@ static bool dtd_fits(const struct vgpu_edid_timing *t)
 
 /*
  * The screen's size: the maximum resolution at 96 dots per inch, a
- * plausible size for a scaler, in millimetres a detailed timing holds.
+ * plausible size for a scaler, in millimetres; at most 2550, so that
+ * the base block's centimetres (at most 255) say the same.
  */
 static u32 px_to_mm(u32 px)
 {
 	u32 mm = px * 254 / 960;
 
-	return mm > 4095 ? 4095 : mm;
+	return mm > 2550 ? 2550 : mm;
 }
 
 /* The same size in whole centimetres, as the base block holds it. */
 static u8 px_to_cm(u32 px)
 {
-	u32 cm = (px_to_mm(px) + 5) / 10;
-
-	return cm > 255 ? 255 : cm;
+	return (px_to_mm(px) + 5) / 10;
 }
 
 static void put_dtd(u8 *d, const struct vgpu_edid_timing *t, u32 hmm, u32 vmm)
 {
 	u32 clk = t->clock_khz / 10;
-
 
 	d[0] = clk & 0xff;
 	d[1] = clk >> 8;
@@ -226,8 +226,9 @@ static void put_le16_minus1(u8 *d, u32 v)
 
 /*
  * An extension block: a DisplayID 1.3 section for a standalone display
- * with its product identification, its display parameters and one type
- * I detailed timing, the preferred one (DisplayID wants one).
+ * with its product identification, display parameters and interface,
+ * and one type I detailed timing, the preferred one (DisplayID wants
+ * one).
  */
 static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t,
 			  const struct vgpu_edid_params *p)
@@ -268,6 +269,18 @@ static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t,
 	blk[13] = (t->hactive * 100 / t->vactive - 100) & 0xff;
 	blk[14] = 0x77;				/* 8 bits per colour */
 
+	/*
+	 * Display interface: a proprietary digital one (there is no cable),
+	 * one link, 8 bits per colour in RGB.  A standalone display's
+	 * section has one.
+	 */
+	blk += 3 + blk[2];
+	blk[0] = DISPLAYID_INTERFACE;
+	blk[2] = 10;
+	blk[3] = 0xb1;
+	blk[4] = 0x00;				/* no interface standard version */
+	blk[5] = 0x02;				/* RGB 4:4:4 at 8 bpc */
+
 	blk += 3 + blk[2];
 	blk[0] = DISPLAYID_TYPE_I_TIMING;
 	blk[2] = DISPLAYID_TYPE_I_LEN;
@@ -299,8 +312,10 @@ static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t,
  * @p: what it describes
  *
  * Return: the EDID's length (one block, or two with a DisplayID
- * extension), or -EINVAL for a maximum below 640x480 or above 65535 in
- * either direction, or -ENOSPC when @buf is too small.
+ * extension); -EINVAL for a maximum below 640x480, above 65535 in
+ * either direction, or whose pixel clock no DisplayID timing can state
+ * (above 167.77 GHz: beyond 16384x16384, the largest a type table
+ * allows); -ENOSPC when @buf is too small.
  */
 int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 {
@@ -319,6 +334,9 @@ int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 	memset(buf, 0, 2 * VGPU_EDID_BLOCK_SIZE);
 
 	vgpu_edid_cvt_rb(p->max_width, p->max_height, &max);
+	/* A DisplayID type I timing holds 24 bits of 10 kHz, minus one. */
+	if (max.clock_khz / 10 > DISPLAYID_TYPE_I_MAX_CLOCK)
+		return -EINVAL;
 	ext = !dtd_fits(&max);
 	dtd = max;
 	for (i = 0; ext && i < ARRAY_SIZE(vgpu_edid_dtd_fallback); i++) {

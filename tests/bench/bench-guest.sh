@@ -4,8 +4,9 @@
 # The in-VM side of the benchmark (installed as
 # /vslice/guest/t-99-bench.sh in the bench image, run through
 # vslice.suites=t-99-bench).  Measures the vslice stack and the upstream
-# mbochs sample on mdev.ko in the same boot, one after the other, round
-# after round, and prints one machine-readable line per figure:
+# mbochs and mdpy samples on mdev.ko in the same boot, one after the
+# other, round after round, and prints one machine-readable line per
+# figure:
 #
 #   VSBENCH-CONFIG KEY=VALUE ...
 #   VSBENCH-DATA STACK ROUND METRIC VALUE
@@ -15,8 +16,9 @@
 #   VSBENCH-PERFSITE STACK KIND PERCENT SYMBOL+OFF (the same, by instruction)
 #   VSBENCH-END
 #
-# STACK is vslice, mbochs, or parent (the GPU's own BAR, measured while
-# vslice runs).  vslice.bench=full|lat|smoke on the kernel command line
+# STACK is vslice, mbochs, mdpy (only the display figures: the region
+# plane's reference), or parent (the GPU's own BAR, measured while vslice
+# runs).  vslice.bench=full|lat|smoke on the kernel command line
 # picks the sizes below.  tests/bench/run-bench.sh reads these lines.
 # shellcheck disable=SC2034 # lib.sh reads SUITE
 SUITE=bench
@@ -35,19 +37,24 @@ done
 # (another VM on the host, the JIT warming up) hits both alike.  The
 # medians are over rounds; within a round, latencies are the best of 50
 # batches of LAT_N/50 calls and bandwidths the best of BW_PASSES passes
-# (tests/bench/vsbench.c says why).
+# (tests/bench/vsbench.c says why).  GFX_N plane queries are timed the
+# same way, and FRAMES reads of a whole 1024x768x32 frame (and as many
+# flips) are the best of FRAMES.
 case "$mode" in
 smoke)
 	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0 PERF_N=0
+	GFX_N=1000 FRAMES=2
 	;;
 lat)
 	# Only the trapped reads, their floors and the perf profile: the
 	# quick loop for work on those paths (run-bench.sh --lat).
 	ROUNDS=9 LAT_N=50000 BW_PASSES=0 CYC_K=0 LIVE='' RAM_N=0 PROF_K=0 PERF_N=500000
+	GFX_N=0 FRAMES=0
 	;;
 *)
 	mode=full
 	ROUNDS=9 LAT_N=50000 BW_PASSES=5 CYC_K=60 LIVE="1 2 4 8 16 32 64" RAM_N=4 PROF_K=5 PERF_N=500000
+	GFX_N=50000 FRAMES=20
 	;;
 esac
 # The VRAM size compared: vslice-s64 against mbochs' 64 MB type.  The
@@ -58,9 +65,11 @@ BIG_MIB=64 SCAN_MIB=16
 # The slices of the close -> next-open figures (the lab GPU's largest).
 REOPEN_MIB="64 256"
 MBOCHS_MB=2048
+# mdpy's mode is fixed by its type: xga is the 1024x768x32 frame compared.
+MDPY_TYPE=mdpy-xga
 
 echo "VSBENCH-CONFIG mode=$mode rounds=$ROUNDS lat_n=$LAT_N bw_passes=$BW_PASSES" \
-	"cyc_k=$CYC_K live=$(echo "$LIVE" | tr ' ' ,) ram_n=$RAM_N big_mib=$BIG_MIB" \
+	"gfx_n=$GFX_N frames=$FRAMES cyc_k=$CYC_K live=$(echo "$LIVE" | tr ' ' ,) ram_n=$RAM_N big_mib=$BIG_MIB" \
 	"scan_mib=$SCAN_MIB reopen_mib=$(echo "$REOPEN_MIB" | tr ' ' ,) kernel=$(uname -r) cpus=$(nproc)"
 
 # run STACK ROUND STEP CMD...: run a vsbench measurement, prefix its
@@ -105,6 +114,8 @@ mbochs_dir() {
 	done
 }
 
+MDPY=/sys/class/mdev_bus/mdpy/mdev_supported_types
+
 load_vslice() { load_stack; }
 unload_vslice() { unload_stack; }
 
@@ -119,6 +130,38 @@ unload_mbochs() {
 	rmmod mbochs 2>/dev/null
 	rmmod mdev 2>/dev/null
 	! [ -d /sys/module/mdev ]
+}
+
+load_mdpy() {
+	modprobe vfio_iommu_type1 && modprobe mdpy && [ -d "$MDPY/$MDPY_TYPE" ]
+}
+
+unload_mdpy() {
+	for _u in "$MDEVS"/*; do
+		[ -e "$_u/remove" ] && sysfs-write "$_u/remove" 1 >/dev/null
+	done
+	rmmod mdpy 2>/dev/null
+	rmmod mdev 2>/dev/null
+	! [ -d /sys/module/mdev ]
+}
+
+# phase_mdpy ROUND: mdpy's display figures (it is the reference for the
+# region plane only), on one mdpy-xga instance.
+phase_mdpy() {
+	r=$1
+	if ! load_mdpy; then
+		err mdpy "$r" "load: the stack did not load"
+		unload_mdpy
+		return
+	fi
+	u=$(new_uuid)
+	if [ "$(sysfs-write "$MDPY/$MDPY_TYPE/create" "$u")" = OK ]; then
+		run mdpy "$r" gfx vsbench gfx "$u" "$GFX_N" "$FRAMES"
+		sysfs-write "$MDEVS/$u/remove" 1 >/dev/null
+	else
+		err mdpy "$r" "create: $MDPY/$MDPY_TYPE/create failed"
+	fi
+	unload_mdpy || err mdpy "$r" "unload: the stack did not unload"
 }
 
 # phase STACK ROUND: every measurement of one stack, once.
@@ -139,6 +182,19 @@ phase() {
 	u=$(new_uuid)
 	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
 		run "$st" "$r" lat vsbench lat "$u" "$LAT_N"
+		# The plane query on both; the frame read only on vslice:
+		# mbochs' plane is a dma-buf (mdpy is the region reference).
+		# vslice's frame also through the GPU's own BAR (the "parent"
+		# stack's figure): the same VRAM without vslice in between.
+		if [ "$GFX_N" != 0 ]; then
+			if [ "$st" = vslice ]; then
+				off=$(cat "$MDEVS/$u/vslice/vram_offset")
+				run "$st" "$r" gfx vsbench gfx "$u" "$GFX_N" "$FRAMES" "$GPU0" "$off" |
+					sed "s/^VSBENCH-DATA vslice \([0-9]*\) res0_/VSBENCH-DATA parent \1 res0_/"
+			else
+				run "$st" "$r" gfx vsbench gfx "$u" "$GFX_N" 0
+			fi
+		fi
 		if [ "$BW_PASSES" = 0 ]; then
 			:
 		elif [ "$st" = vslice ]; then
@@ -241,7 +297,8 @@ profile() {
 }
 
 # perf_profile STACK: a flat perf profile (cpu-clock samples, kernel and
-# user) of the two trapped reads, each alone in a loop, when the image
+# user) of the two trapped reads and of the plane query (GFX_N > 0),
+# each alone in a loop, when the image
 # carries perf (mkbenchimage.sh --perf).  Symbols above 1% of the samples
 # become VSBENCH-PERF lines.
 P=$(dirname "$0")/perf
@@ -262,7 +319,9 @@ perf_profile() {
 	fi
 	u=$(new_uuid)
 	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
-		for kind in cfg mmio; do
+		kinds='cfg mmio'
+		[ "$GFX_N" != 0 ] && kinds="$kinds gfx"
+		for kind in $kinds; do
 			perf record -q -e cpu-clock -F 5000 -o /tmp/perf.data -- \
 				vsbench readloop "$u" "$kind" "$PERF_N" >/dev/null 2>/tmp/perf.err ||
 				err "$st" 0 "perf record: $(tail -n 1 /tmp/perf.err)"
@@ -295,7 +354,9 @@ while [ $r -le $ROUNDS ]; do
 	if [ $((r % 2)) = 1 ]; then
 		phase vslice "$r"
 		phase mbochs "$r"
+		[ "$GFX_N" != 0 ] && phase_mdpy "$r"
 	else
+		[ "$GFX_N" != 0 ] && phase_mdpy "$r"
 		phase mbochs "$r"
 		phase vslice "$r"
 	fi

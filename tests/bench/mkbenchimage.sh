@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build the bench-only lab image: the usual lab initramfs of Debian's
-# kernel (tests/lab/mkinitramfs.sh --distro-modules) plus mbochs.ko and
-# the benchmark client, and only the guest files the benchmark uses.
+# kernel (tests/lab/mkinitramfs.sh --distro-modules) plus the upstream
+# samples mbochs.ko and mdpy.ko (tests/bench/build-sample.sh) and the
+# benchmark client, and only the guest files the benchmark uses.
 #
 #   mkbenchimage.sh OUTPUT.cpio.gz [--perf]
 #
@@ -30,14 +31,17 @@ out=$repo/build/$krel
 work=$repo/build/bench/image
 
 make -C "$repo" --no-print-directory -j"$(nproc)" modules KDIR="$kdir" OUT="$out" >&2
-mbochs=$("$repo/tests/bench/build-mbochs.sh" "$kdir" "$repo/build/bench/mbochs" | tail -n 1)
+samples=()
+for sample in mbochs mdpy; do
+	samples+=("$("$repo/tests/bench/build-sample.sh" "$sample" "$kdir" "$repo/build/bench/$sample" | tail -n 1)")
+done
 
 # mkinitramfs takes every regular *.ko under one directory: give it the
-# vslice modules and mbochs side by side.
+# vslice modules and the samples side by side.
 rm -rf "$work"
 mkdir -p "$work/modules" "$work/guest"
 find "$out" -name '*.ko' -type f -exec cp {} "$work/modules/" \;
-cp "$mbochs" "$work/modules/"
+cp "${samples[@]}" "$work/modules/"
 
 for f in run-tests.sh lib.sh vfio_util.h lab_result.h sysfs-write.c; do
 	cp "$repo/tests/guest/$f" "$work/guest/"

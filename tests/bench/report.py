@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 
-STACKS = ("vslice", "mbochs", "parent")
+STACKS = ("vslice", "mbochs", "mdpy", "parent")
 
 
 def parse(path):
@@ -105,9 +105,15 @@ def flatness(d, config):
     return min(rates) / max(rates) if len(rates) > 1 else None
 
 
+def per_s(us):
+    """A rate from a time in microseconds."""
+    return None if not us else 1e6 / us
+
+
 def targets(med, config):
     """The issue's targets, each vslice against its reference, same boot."""
     v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
+    d = med.get("mdpy", {})
     rows = []
     for live in live_counts(config):
         key = f"cycle_rate@{live}"
@@ -124,6 +130,15 @@ def targets(med, config):
                        p.get("res0_warm_MBps"), ">=", 0.9))
     rows.append(target("RAM KiB per touched 64 MiB instance", v.get("ram_kib_per_instance"),
                        m.get("ram_kib_per_instance"), "<=", 0.01))
+    # The display: the plane query against mbochs' (each asked as QEMU
+    # asks it: region vs dma-buf, the same 1024x768x32 plane), and the
+    # frame read through the plane's region against mdpy's.
+    if config.get("gfx_n", "0") != "0":
+        rows.append(target("plane query, ns (ref: mbochs, dma-buf plane)", v.get("gfx_query_ns"),
+                           m.get("gfx_query_ns"), "<=", 1.1))
+        rows.append(target("1024x768x32 frame reads/s via the region mmap (ref: mdpy)",
+                           per_s(v.get("frame_read_us")), per_s(d.get("frame_read_us")),
+                           ">=", 0.9))
     return rows
 
 
@@ -194,6 +209,27 @@ def table(med, runs, config, rows):
         else:
             info.append((f"  mbochs close -> next open, {mib} MB: mbochs has no such type",
                          None, None))
+    if config.get("gfx_n", "0") != "0":
+        d = med.get("mdpy", {})
+        info += [
+            ("plane query, mdpy (region plane), ns (ref: vslice)", d.get("gfx_query_ns"),
+             v.get("gfx_query_ns")),
+            ("plane query in /dev/zero floors (load-neutral; ref: mbochs)",
+             per_run(runs, "vslice", "gfx_query_ns", "gfx_floor_ns", lambda a, b: a / b),
+             per_run(runs, "mbochs", "gfx_query_ns", "gfx_floor_ns", lambda a, b: a / b)),
+            ("frame read, us (ref: mdpy)", v.get("frame_read_us"), d.get("frame_read_us")),
+            ("frame read in anonymous-memory copies (load-neutral; ref: mdpy)",
+             per_run(runs, "vslice", "frame_read_us", "frame_floor_us", lambda a, b: a / b),
+             per_run(runs, "mdpy", "frame_read_us", "frame_floor_us", lambda a, b: a / b)),
+            ("frame copy out of anonymous memory, us (ref: mdpy's run)", v.get("frame_floor_us"),
+             d.get("frame_floor_us")),
+            ("frame read through the GPU's resource0 (same VRAM), us (ref: vslice's region)",
+             p.get("res0_frame_read_us"), v.get("frame_read_us")),
+            ("mmap + first frame read, faults incl., us (ref: mdpy)", v.get("frame_cold_us"),
+             d.get("frame_cold_us")),
+            ("flip: query moving the region + new frame read, us (ref: steady read)",
+             v.get("frame_flip_us"), v.get("frame_read_us")),
+        ]
     for live in live_counts(config):
         info.append((f"  create in a cycle, {live} live, us", v.get(f"cycle_create_us@{live}"),
                      m.get(f"cycle_create_us@{live}")))
@@ -242,16 +278,19 @@ def plot(med, runs, config, path):
     a.set_ylim(bottom=0)
 
     a = ax[0][1]
+    d = med.get("mdpy", {})
     labels = ["floor\nfile", "floor\n/dev/zero", "config\nvslice", "config\nmbochs",
-              "dispi ID\nvslice", "dispi ID\nmbochs"]
+              "dispi ID\nvslice", "dispi ID\nmbochs", "plane\nvslice", "plane\nmbochs",
+              "plane\nmdpy"]
     floors = [x for x in (v.get("floor_pread_ns"), m.get("floor_pread_ns")) if x]
     zeros = [x for x in (v.get("floor_zero_ns"), m.get("floor_zero_ns")) if x]
     vals = [statistics.median(floors) if floors else 0, statistics.median(zeros) if zeros else 0,
             v.get("cfg_read_ns") or 0, m.get("cfg_read_ns") or 0,
-            v.get("mmio_read_ns") or 0, m.get("mmio_read_ns") or 0]
-    a.bar(labels, vals, color=["grey", "grey", "C0", "C1", "C0", "C1"])
-    a.set_ylabel("ns per pread")
-    a.set_title("trapped read latency through the VFIO device fd")
+            v.get("mmio_read_ns") or 0, m.get("mmio_read_ns") or 0,
+            v.get("gfx_query_ns") or 0, m.get("gfx_query_ns") or 0, d.get("gfx_query_ns") or 0]
+    a.bar(labels, vals, color=["grey", "grey", "C0", "C1", "C0", "C1", "C0", "C1", "C2"])
+    a.set_ylabel("ns per pread / ioctl")
+    a.set_title("trapped reads and the plane query through the VFIO device fd")
 
     a = ax[1][0]
     labels = ["vslice\nBAR0", "parent\nresource0", "mbochs\nBAR0"]
@@ -275,7 +314,8 @@ def plot(med, runs, config, path):
     for i, x in enumerate(vals):
         a.annotate(fmt(x), (i, max(x, 1)), ha="center", va="bottom")
 
-    fig.suptitle(f"vslice vs upstream mbochs on mdev.ko, one boot of {config.get('kernel', '?')}"
+    fig.suptitle(f"vslice vs upstream mbochs (and mdpy) on mdev.ko, one boot of"
+                 f" {config.get('kernel', '?')}"
                  f" under QEMU TCG, {config.get('rounds', '?')} rounds")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -324,6 +364,11 @@ def main():
             "floor_pread_ns", "floor_zero_ns", "cfg_read_ns", "mmio_read_ns", "bar0_cold_MBps",
             "bar0_warm_MBps", "create_to_fd_us", "remove_to_gone_us", "ram_kib_per_instance")]
         expected += [("mbochs", k) for _, k in expected]
+        for stack in ("vslice", "mbochs", "mdpy"):
+            expected += [(stack, "gfx_query_ns"), (stack, "gfx_floor_ns")]
+        for stack in ("vslice", "mdpy"):
+            expected += [(stack, f"frame_{k}_us") for k in ("cold", "read", "floor")]
+        expected += [("vslice", "frame_flip_us"), ("parent", "res0_frame_read_us")]
         expected += [("parent", "res0_cold_MBps"), ("parent", "res0_warm_MBps")]
         for live in live_counts(config) or [1]:
             for stack in ("vslice", "mbochs"):
@@ -368,7 +413,8 @@ def main():
                 print(f"  {stack}: " + ", ".join(
                     f"{p['function']} {p['total_us'] / p['calls'] / 1000:.1f} ms"
                     for p in picked))
-        for kind, what in (("cfg", "config read"), ("mmio", "dispi ID read")):
+        for kind, what in (("cfg", "config read"), ("mmio", "dispi ID read"),
+                           ("gfx", "plane query")):
             if not any(kind in perf.get(st, {}) for st in ("vslice", "mbochs")):
                 continue
             print(f"\nperf, {what} in a loop (cpu-clock samples, % of the run):")

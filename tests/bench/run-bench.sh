@@ -6,7 +6,7 @@
 #
 #   run-bench.sh [--smoke | --lat]
 #
-# Builds the vslice modules and mbochs (tests/bench/build-mbochs.sh) for
+# Builds the vslice modules, mbochs and mdpy (tests/bench/build-sample.sh) for
 # Debian's 6.12 kernel, the bench image (tests/bench/mkbenchimage.sh),
 # boots it once with three extra 256 MiB GPUs (room for 64 live 16 MiB
 # vGPUs), one vCPU (see run-vm.sh --smp) and vslice.suites=t-99-bench,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vsbench: the measurements of the vslice-vs-mbochs benchmark
+ * vsbench: the measurements of the vslice-vs-mbochs/mdpy benchmark
  * (README.md, "Benchmarks"), one per invocation, against whatever mdev
  * stack is loaded.  Everything goes through the ABI a VMM uses (sysfs
  * create/remove, the VFIO container/group path, pread on the device fd,
@@ -11,7 +11,13 @@
  *                                        and the floors (file, /dev/zero)
  *   vsbench bw UUID PASSES [BDF OFFSET]  BAR0 mmap write bandwidth, and
  *                                        the parent's resource0 at OFFSET
- *   vsbench readloop UUID cfg|mmio N     only those reads (for perf record)
+ *   vsbench readloop UUID cfg|mmio|gfx N only those reads, or plane queries
+ *                                        (for perf record)
+ *   vsbench gfx UUID N FRAMES [BDF OFFSET]
+ *                                        the plane query, and the read of a
+ *                                        1024x768x32 frame through the
+ *                                        plane's region (cmd_gfx), and the
+ *                                        parent's resource0 at OFFSET
  *   vsbench life TYPE_DIR                create -> usable fd, remove -> gone
  *   vsbench ram TYPE_DIR N               MemAvailable per touched instance
  *   vsbench cycles TYPE_DIRS LIVE K      create+remove rate with LIVE live
@@ -27,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +63,20 @@ static const char *prog = "vsbench";
 static int die(const char *what)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
+/* A failure that is no errno: what was wrong, and exit 1. */
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -343,7 +364,8 @@ static int cmd_lat(const char *uuid, long n)
 
 /*
  * N reads of one kind and nothing else, for a sampling profiler to
- * watch (the bench's perf step): cfg or mmio, as in cmd_lat.
+ * watch (the bench's perf step): cfg or mmio, as in cmd_lat (gfx, the
+ * plane query, is cmd_gfxloop).
  */
 static int cmd_readloop(const char *uuid, const char *kind, long n)
 {
@@ -351,6 +373,8 @@ static int cmd_readloop(const char *uuid, const char *kind, long n)
 	struct reader r;
 	struct vdev v;
 
+	if (strcmp(kind, "cfg") && strcmp(kind, "mmio"))
+		fail("readloop: unknown kind '%s' (cfg, mmio or gfx)", kind);
 	vdev_open_or_die(uuid, &v);
 	if (!strcmp(kind, "cfg")) {
 		info = region(v.device, VFIO_PCI_CONFIG_REGION_INDEX);
@@ -696,6 +720,414 @@ static int cmd_reopen(const char *type_dir, int mib, const char *bdf)
 	return 0;
 }
 
+/*
+ * The display interface (VFIO_DEVICE_QUERY_GFX_PLANE and the plane's
+ * region), as QEMU's vfio display uses it (hw/vfio/display.c).  The
+ * mode: 1024x768, 32 bpp, the frame every stack compares.
+ */
+#define FRAME_W 1024
+#define FRAME_H 768
+/* DRM_FORMAT_XRGB8888 ("XR24"): drm_fourcc.h is no part of the lab's uAPI headers. */
+#define FORMAT_XRGB8888 0x34325258u
+#define DRM_PLANE_PRIMARY 1
+/* Bochs dispi register indexes and ENABLE bits (both Bochs-compatible stacks). */
+enum { VBE_ID, VBE_XRES, VBE_YRES, VBE_BPP, VBE_ENABLE, VBE_BANK, VBE_VIRT_WIDTH,
+       VBE_VIRT_HEIGHT, VBE_X_OFFSET, VBE_Y_OFFSET, VBE_NR };
+#define VBE_ENABLED 0x01
+#define VBE_LFB_ENABLED 0x40
+
+struct gfx {
+	int device;
+	/* The plane type the device's probe took, and QEMU's drm_plane_type on that path. */
+	uint32_t flags, plane_type;
+	/* Device-fd offset of the dispi registers, or -1 (mdpy: its mode is its type's). */
+	off_t dispi;
+};
+
+/* One query, its input set up the way QEMU sets it up before each call. */
+static int gfx_query(const struct gfx *g, uint32_t flags, struct vfio_device_gfx_plane_info *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->argsz = sizeof(*p);
+	p->flags = flags;
+	p->drm_plane_type = g->plane_type;
+	return ioctl(g->device, VFIO_DEVICE_QUERY_GFX_PLANE, p);
+}
+
+static void dispi_set(const struct gfx *g, int index, uint16_t val)
+{
+	if (pwrite(g->device, &val, 2, g->dispi + 2 * index) != 2)
+		die("dispi register write");
+}
+
+static uint16_t dispi_get(const struct gfx *g, int index)
+{
+	uint16_t val;
+
+	if (pread(g->device, &val, 2, g->dispi + 2 * index) != 2)
+		die("dispi register read");
+	return val;
+}
+
+/*
+ * The plane type the device offers, found as QEMU finds it (dma-buf
+ * first, then region), and its dispi registers when it has them: an
+ * MMIO BAR2 whose dispi ID reads 0xb0cX.
+ */
+static void gfx_open(struct gfx *g, int device)
+{
+	struct vfio_region_info bar2 = { .argsz = sizeof(bar2), .index = VFIO_PCI_BAR2_REGION_INDEX };
+	struct vfio_device_gfx_plane_info p;
+	uint16_t id = 0;
+
+	g->device = device;
+	g->plane_type = DRM_PLANE_PRIMARY;
+	g->flags = VFIO_GFX_PLANE_TYPE_DMABUF;
+	if (gfx_query(g, VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_DMABUF, &p)) {
+		/* The region path leaves drm_plane_type 0 (hw/vfio/display.c). */
+		g->plane_type = 0;
+		g->flags = VFIO_GFX_PLANE_TYPE_REGION;
+		if (gfx_query(g, VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_REGION, &p))
+			die("VFIO_DEVICE_QUERY_GFX_PLANE probe (neither dma-buf nor region)");
+	}
+	g->dispi = -1;
+	if (!ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &bar2) &&
+	    bar2.size >= DISPI_ID + 2 * VBE_NR &&
+	    pread(device, &id, 2, (off_t)bar2.offset + DISPI_ID) == 2 && (id & 0xfff0) == 0xb0c0)
+		g->dispi = (off_t)bar2.offset + DISPI_ID;
+}
+
+/*
+ * FRAME_W x FRAME_H x 32, enabled with the linear framebuffer, scanning
+ * out from VRAM offset 0, set the way bochs-drm sets a mode; room for a
+ * second frame below it (VIRT_HEIGHT) for the flips.
+ */
+static void gfx_set_mode(const struct gfx *g)
+{
+	dispi_set(g, VBE_ENABLE, 0);
+	dispi_set(g, VBE_XRES, FRAME_W);
+	dispi_set(g, VBE_YRES, FRAME_H);
+	dispi_set(g, VBE_BPP, 32);
+	dispi_set(g, VBE_VIRT_WIDTH, FRAME_W);
+	dispi_set(g, VBE_VIRT_HEIGHT, 2 * FRAME_H);
+	dispi_set(g, VBE_X_OFFSET, 0);
+	dispi_set(g, VBE_Y_OFFSET, 0);
+	dispi_set(g, VBE_ENABLE, VBE_ENABLED | VBE_LFB_ENABLED);
+	if (dispi_get(g, VBE_XRES) != FRAME_W || dispi_get(g, VBE_YRES) != FRAME_H ||
+	    dispi_get(g, VBE_BPP) != 32 || !(dispi_get(g, VBE_ENABLE) & VBE_ENABLED))
+		fail("the device did not take the mode %dx%dx32 (reads %ux%ux%u, enable 0x%x)",
+		     FRAME_W, FRAME_H, dispi_get(g, VBE_XRES), dispi_get(g, VBE_YRES),
+		     dispi_get(g, VBE_BPP), dispi_get(g, VBE_ENABLE));
+}
+
+/* The plane must be the frame compared, or the numbers are of something else. */
+static void gfx_check_plane(const struct vfio_device_gfx_plane_info *p)
+{
+	if (p->drm_format != FORMAT_XRGB8888 || p->width != FRAME_W || p->height != FRAME_H ||
+	    p->stride < FRAME_W * 4 || p->size < (uint64_t)p->stride * p->height)
+		fail("the plane is not %dx%d XRGB8888: format 0x%x %ux%u stride %u size %llu",
+		     FRAME_W, FRAME_H, p->drm_format, p->width, p->height, p->stride,
+		     (unsigned long long)p->size);
+}
+
+/*
+ * The whole frame, row by row, into a frame of the reader's own: the
+ * copy QEMU's VNC server makes of each changed row of the guest surface,
+ * a pixman image wrapped around the mapping (ui/vnc.c,
+ * vnc_refresh_server_surface), when the formats match (XRGB8888 both).
+ */
+static __attribute__((noinline)) void read_frame(uint8_t *dst, const uint8_t *src, uint32_t stride)
+{
+	for (int y = 0; y < FRAME_H; y++)
+		memcpy(dst + (size_t)y * FRAME_W * 4, src + (size_t)y * stride, FRAME_W * 4);
+}
+
+static double frame_us(uint8_t *dst, const uint8_t *src, uint32_t stride)
+{
+	uint64_t t0 = now_ns();
+
+	read_frame(dst, src, stride);
+	return (double)(now_ns() - t0) / 1e3;
+}
+
+/* Pixel values unique to a frame (tag) and a position in it. */
+static uint32_t pixel(uint32_t tag, int x, int y)
+{
+	return tag << 24 ^ (uint32_t)(y * FRAME_W + x);
+}
+
+static void fill_frame(uint8_t *base, uint32_t stride, uint32_t tag)
+{
+	for (int y = 0; y < FRAME_H; y++) {
+		uint32_t *row = (uint32_t *)(base + (size_t)y * stride);
+
+		for (int x = 0; x < FRAME_W; x++)
+			row[x] = pixel(tag, x, y);
+	}
+}
+
+static void check_frame(const uint8_t *frame, uint32_t tag, const char *when)
+{
+	const uint32_t *px = (const uint32_t *)frame;
+
+	for (int y = 0; y < FRAME_H; y++)
+		for (int x = 0; x < FRAME_W; x++)
+			if (px[y * FRAME_W + x] != pixel(tag, x, y))
+				fail("%s: pixel (%d,%d) reads 0x%08x, not the 0x%08x written through BAR0",
+				     when, x, y, px[y * FRAME_W + x], pixel(tag, x, y));
+}
+
+/*
+ * Open the display interface of @device, set the mode, and make the
+ * first query, whose plane must be the frame compared.
+ */
+static void gfx_setup(struct gfx *g, int device, struct vfio_device_gfx_plane_info *p)
+{
+	gfx_open(g, device);
+	if (g->dispi >= 0)
+		gfx_set_mode(g);
+	/*
+	 * 6.12's mbochs drops the dma-buf it allocates for a mode it has
+	 * not seen (mbochs_query_gfx_plane: the result of
+	 * mbochs_dmabuf_alloc() is not assigned) and fails that first
+	 * query with ENOMEM; the dma-buf is on its list, so the next query
+	 * finds it.
+	 */
+	if (gfx_query(g, g->flags, p) &&
+	    !(errno == ENOMEM && g->flags == VFIO_GFX_PLANE_TYPE_DMABUF && !gfx_query(g, g->flags, p)))
+		die("VFIO_DEVICE_QUERY_GFX_PLANE");
+	gfx_check_plane(p);
+}
+
+/*
+ * @len bytes of anonymous memory in 4 KiB pages, touched.  Not a
+ * transparent huge page: seen in the lab, the 2 MiB page of a buffer
+ * like this one stayed allocated for a moment after the process had
+ * exited, and its freeing fell into the next step's RAM measurement
+ * (cmd_ram) as 2 MiB gained.
+ */
+static uint8_t *small_pages(size_t len)
+{
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap of a buffer");
+	if (madvise(p, len, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)");
+	memset(p, 0, len);
+	return p;
+}
+
+/*
+ * The frame read through the plane's region (see cmd_gfx).  The frames
+ * are written through an mmap of BAR0: frame A at VRAM offset 0, and on
+ * a device with dispi registers frame B right below it (Y_OFFSET =
+ * FRAME_H), page aligned as bochs-drm's framebuffers are.
+ */
+static void gfx_frames(const struct gfx *g, const struct vdev *v,
+		       const struct vfio_device_gfx_plane_info *plane, int frames,
+		       const char *bdf, off_t res_off)
+{
+	struct vfio_region_info disp = { .argsz = sizeof(disp), .index = plane->region_index };
+	struct vfio_region_info bar0 = region(v->device, VFIO_PCI_BAR0_REGION_INDEX);
+	const uint32_t stride = plane->stride, tag_a = 0xa1, tag_b = 0xb2;
+	const size_t fb = (size_t)stride * FRAME_H;
+	const int flips = g->dispi >= 0;
+	const size_t written = flips ? 2 * fb : fb;
+	double cold, best_read = 1e18, best_floor = 1e18, best_flip = 1e18, us;
+	struct vfio_device_gfx_plane_info p;
+	double best_res = 1e18;
+	uint8_t *dst, *anon, *bar, *map, *res = NULL;
+	int res_fd = -1;
+	uint64_t t0;
+
+	if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &disp))
+		die("VFIO_DEVICE_GET_REGION_INFO of the plane's region");
+	if (!(disp.flags & VFIO_REGION_INFO_FLAG_MMAP) || disp.size < plane->size)
+		fail("region %u: flags 0x%x size %llu: not an mmappable region of the plane's %llu bytes",
+		     plane->region_index, disp.flags, (unsigned long long)disp.size,
+		     (unsigned long long)plane->size);
+	if (fb % 4096 || bar0.size < written)
+		fail("BAR0 (%llu bytes) has no room for %zu bytes of page-aligned frames",
+		     (unsigned long long)bar0.size, written);
+
+	bar = mmap(NULL, written, PROT_READ | PROT_WRITE, MAP_SHARED, v->device, (off_t)bar0.offset);
+	if (bar == MAP_FAILED)
+		die("mmap of BAR0");
+	fill_frame(bar, stride, tag_a);
+	if (flips)
+		fill_frame(bar + fb, stride, tag_b);
+	munmap(bar, written);
+
+	/* Both touched before any timing: no page fault is measured but the mapping's. */
+	dst = small_pages((size_t)FRAME_W * FRAME_H * 4);
+	anon = small_pages(fb);
+	fill_frame(anon, stride, tag_a);
+
+	t0 = now_ns();
+	map = mmap(NULL, disp.size, PROT_READ, MAP_SHARED, v->device, (off_t)disp.offset);
+	if (map == MAP_FAILED)
+		die("mmap of the plane's region");
+	read_frame(dst, map, stride);
+	cold = (double)(now_ns() - t0) / 1e3;
+	check_frame(dst, tag_a, "the first read of the display region");
+	if (bdf) {
+		res_fd = open_resource0(bdf);
+		res = mmap(NULL, fb, PROT_READ, MAP_SHARED, res_fd, res_off);
+		if (res == MAP_FAILED)
+			die("mmap of resource0");
+		read_frame(dst, res, stride);
+		check_frame(dst, tag_a, "the first read of the frame through resource0");
+	}
+
+	for (int f = 0; f < frames; f++) {
+		us = frame_us(dst, map, stride);
+		if (us < best_read)
+			best_read = us;
+		us = frame_us(dst, anon, stride);
+		if (us < best_floor)
+			best_floor = us;
+		if (res) {
+			us = frame_us(dst, res, stride);
+			if (us < best_res)
+				best_res = us;
+		}
+	}
+	printf("frame_cold_us %.1f\nframe_read_us %.1f\nframe_floor_us %.1f\n", cold, best_read,
+	       best_floor);
+	if (res) {
+		printf("res0_frame_read_us %.1f\n", best_res);
+		munmap(res, fb);
+		close(res_fd);
+	}
+
+	for (int f = 0; flips && f < frames; f++) {
+		int to_b = !(f % 2);
+
+		dispi_set(g, VBE_Y_OFFSET, to_b ? FRAME_H : 0);
+		t0 = now_ns();
+		if (gfx_query(g, g->flags, &p))
+			die("VFIO_DEVICE_QUERY_GFX_PLANE after a flip");
+		read_frame(dst, map, stride);
+		us = (double)(now_ns() - t0) / 1e3;
+		if (us < best_flip)
+			best_flip = us;
+		if (p.region_index != plane->region_index)
+			fail("the plane moved to region %u after a flip; QEMU would map it anew",
+			     p.region_index);
+		if (f < 2)
+			check_frame(dst, to_b ? tag_b : tag_a,
+				    to_b ? "the read after a flip to the second frame" :
+					   "the read after the flip back");
+	}
+	if (flips) {
+		dispi_set(g, VBE_Y_OFFSET, 0);
+		if (gfx_query(g, g->flags, &p))
+			die("VFIO_DEVICE_QUERY_GFX_PLANE after the flips");
+		printf("frame_flip_us %.1f\n", best_flip);
+	}
+	munmap(map, disp.size);
+	munmap(anon, fb);
+	munmap(dst, (size_t)FRAME_W * FRAME_H * 4);
+}
+
+/*
+ * vsbench gfx UUID N FRAMES: the display interface of one instance.
+ *
+ * gfx_query_ns: one VFIO_DEVICE_QUERY_GFX_PLANE reporting the primary
+ * plane, the call QEMU makes on every display refresh.  Each device is
+ * asked the way QEMU asks it: flags REGION and drm_plane_type 0 on a
+ * region device (vslice, mdpy), DMABUF and PRIMARY on a dma-buf device
+ * (mbochs: its query finds the dma-buf of the current mode and fills in
+ * its id; QEMU exports it with VFIO_DEVICE_GET_GFX_DMABUF only for an id
+ * it has not seen, so the query alone is the per-refresh cost).  Best of
+ * BATCHES batches, taking turns with a 4-byte pread of /dev/zero
+ * (gfx_floor_ns, the same machine for both; see cmd_lat).
+ *
+ * On a region device with FRAMES > 0, through an mmap of the plane's
+ * whole region, PROT_READ and MAP_SHARED as QEMU maps it: frame_cold_us
+ * (mmap plus the first read, page faults included), frame_read_us (the
+ * best of FRAMES reads of the mapped frame, taking turns with the same
+ * copy out of anonymous memory, frame_floor_us, and with BDF the same
+ * frame through the parent GPU's resource0 at OFFSET, the slice's VRAM
+ * without vslice's mapping in between, res0_frame_read_us).  With dispi registers
+ * also frame_flip_us: a flip between two frames (Y_OFFSET), the query
+ * that follows the scanout base, and the read of the new frame through
+ * the same mapping; best of FRAMES flips.  The frames read must show the
+ * pixels written through BAR0 at the scanout base.
+ *
+ * The mode is set through the dispi registers where the device has them;
+ * mdpy's is its type's (mdpy-xga: 1024x768).
+ */
+static int cmd_gfx(const char *uuid, long n, int frames, const char *bdf, off_t res_off)
+{
+	long per = n / BATCHES > 0 ? n / BATCHES : 1;
+	struct vfio_device_gfx_plane_info p;
+	struct reader zero;
+	double best_q = 1e18, best_z = 1e18;
+	struct vdev v;
+	struct gfx g;
+
+	if (n < 1 || frames < 0)
+		fail("gfx: N must be at least 1 and FRAMES at least 0");
+	vdev_open_or_die(uuid, &v);
+	gfx_setup(&g, v.device, &p);
+
+	zero.metric = "/dev/zero";
+	zero.fd = open("/dev/zero", O_RDONLY);
+	zero.off = 0;
+	zero.len = 4;
+	if (zero.fd < 0)
+		die("/dev/zero");
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = now_ns();
+		double ns;
+
+		for (long i = 0; i < per; i++)
+			if (gfx_query(&g, g.flags, &p))
+				die("VFIO_DEVICE_QUERY_GFX_PLANE");
+		ns = (double)(now_ns() - t0) / (double)per;
+		if (ns < best_q)
+			best_q = ns;
+		if (!p.size)
+			fail("the plane went away during the latency run");
+		ns = batch_ns(&zero, per);
+		if (ns < best_z)
+			best_z = ns;
+	}
+	close(zero.fd);
+	printf("gfx_query_ns %.1f\ngfx_floor_ns %.1f\n", best_q, best_z);
+
+	if (frames > 0) {
+		if (g.flags != VFIO_GFX_PLANE_TYPE_REGION) {
+			errno = EINVAL;
+			die("frames: the device's plane is a dma-buf, not a region");
+		}
+		gfx_frames(&g, &v, &p, frames, bdf, res_off);
+	}
+	vdev_close(&v);
+	return 0;
+}
+
+/* N plane queries and nothing else, for the bench's perf step. */
+static int cmd_gfxloop(const char *uuid, long n)
+{
+	struct vfio_device_gfx_plane_info p;
+	struct vdev v;
+	struct gfx g;
+	uint64_t t0;
+
+	vdev_open_or_die(uuid, &v);
+	gfx_setup(&g, v.device, &p);
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (gfx_query(&g, g.flags, &p))
+			die("VFIO_DEVICE_QUERY_GFX_PLANE");
+	printf("gfx_loop_ns %.1f\n", (double)(now_ns() - t0) / (double)(n > 0 ? n : 1));
+	vdev_close(&v);
+	return 0;
+}
+
 static int split_dirs(char *list, char **dirs)
 {
 	int n = 0;
@@ -802,6 +1234,13 @@ int main(int argc, char **argv)
 		return cmd_bw(argv[2], atoi(argv[3]), NULL, 0);
 	if (!strcmp(cmd, "bw") && argc == 6)
 		return cmd_bw(argv[2], atoi(argv[3]), argv[4], (off_t)strtoull(argv[5], NULL, 0));
+	if (!strcmp(cmd, "gfx") && argc == 5)
+		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]), NULL, 0);
+	if (!strcmp(cmd, "gfx") && argc == 7)
+		return cmd_gfx(argv[2], atol(argv[3]), atoi(argv[4]), argv[5],
+			       (off_t)strtoull(argv[6], NULL, 0));
+	if (!strcmp(cmd, "readloop") && argc == 5 && !strcmp(argv[3], "gfx"))
+		return cmd_gfxloop(argv[2], atol(argv[4]));
 	if (!strcmp(cmd, "readloop") && argc == 5)
 		return cmd_readloop(argv[2], argv[3], atol(argv[4]));
 	if (!strcmp(cmd, "life") && argc == 3)

@@ -24,10 +24,12 @@ declare -A sources=(
 	[fuzz_uuid]="kernel/mdev_core/mdev_uuid.c"
 	[fuzz_slice]="kernel/vendor_gpu/slice_alloc.c"
 	[fuzz_fw]="kernel/vendor_gpu/vgpu_fw.c"
+	[fuzz_edid_region]="kernel/vendor_gpu/vgpu_edid_region.c kernel/vendor_gpu/vgpu_edid.c"
 )
 # Longest input: a UUID and some; a few hundred allocator operations; a
-# type table image of 16 types with room for longer headers and entries.
-declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300 [fuzz_fw]=4096)
+# type table image of 16 types with room for longer headers and entries;
+# a maximum resolution and a few hundred region accesses.
+declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300 [fuzz_fw]=4096 [fuzz_edid_region]=2048)
 
 # The mdevctl callout's JSON input: the userspace files the callout is
 # built from, linked with json-c.

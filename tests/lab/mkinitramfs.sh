@@ -164,6 +164,18 @@ fi
 # mdevctl, the vslice callout and vslicectl for t-90-mdevctl (tests/lab/image-mdevctl.sh).
 "$repo/tests/lab/image-mdevctl.sh" "$root"
 
+# edid-decode, for t-74-display's conformity check of each type's EDID,
+# with its libraries where the dynamic loader looks for them.
+if [[ -x /usr/bin/edid-decode ]]; then
+	install -D -m 0755 /usr/bin/edid-decode "$root/usr/bin/edid-decode"
+	while read -r lib; do
+		[[ -e $root$lib ]] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done < <(ldd /usr/bin/edid-decode |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | LC_ALL=C sort -u)
+else
+	echo "mkinitramfs: warning: no /usr/bin/edid-decode (tests/lab/setup-deps.sh)" >&2
+fi
+
 find "$root" -exec touch -h -d @0 {} +
 mkdir -p "$(dirname "$output")"
 (cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |

@@ -37,6 +37,8 @@ packages=(
 	# mdevctl goes into the lab image for t-90-mdevctl.
 	pkg-config libjson-c-dev libpci-dev pci.ids libxml2-dev libvirt-dev libvirt0
 	libcmocka-dev mdevctl
+	# t-74-display checks each type's EDID with edid-decode in the lab image.
+	edid-decode
 	# `make bench` plots its results (tests/bench/report.py).
 	python3-matplotlib
 	# The libvirt stage's lab host (tests/libvirt/mkbase.sh): a Debian 12
