@@ -15,6 +15,9 @@
 #   OUTDIR/initramfs.cpio.gz    /init          tests/vmguest/init.sh
 #                               /bin/busybox (+ applets)
 #                               /bin/fb-draw   tests/vmguest/fb-draw.c, static
+#                               /bin/kms-flip  tests/vmguest/kms-flip.c, static,
+#                                              against the 6.12 DRM uAPI headers
+#                                              (tests/lab/uapi-headers.sh)
 #                               /lib/modules/KERNEL_RELEASE/  bochs.ko and its
 #                               dependencies, decompressed, depmod'ed
 #
@@ -48,6 +51,11 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root} "$moddir"
 busybox_root "$root"
 install -m 0755 "$src/init.sh" "$root/init"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$root/bin/fb-draw" "$src/fb-draw.c"
+# Debian's linux-libc-dev has no <drm/*.h> (libdrm-dev has them under
+# another path, and the guest has no libdrm): the kernel's own uAPI.
+uapi=$("$repo/tests/lab/uapi-headers.sh")
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -isystem "$uapi" \
+	-o "$root/bin/kms-flip" "$src/kms-flip.c"
 
 # bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers).
 add_distro_modules "$root" "$kver" bochs

@@ -27,6 +27,20 @@
 #   ping       answers VMGUEST-PONG, with whether the device is still there
 #   dmesg      prints the kernel log, then VMGUEST-DMESG-END
 #   poweroff   powers off
+#   display [WxH]  a KMS client takes the display from the fbdev emulation
+#              (kms-flip, tests/vmguest/kms-flip.c): it shows the first of
+#              two double-buffered pictures of fresh seeds in mode WxH
+#              (default: the connector's preferred mode) and keeps the
+#              device open, as DRM master, until display-end.  It reports
+#                VMGUEST-MODES list=<W>x<H>,... preferred=<W>x<H> connector=<id>
+#                VMGUEST-SHOWN buf=0 seed=<hex> mode=<W>x<H> pitch=<bytes>
+#              (the connector's modes in its order, the preferred first)
+#   flip       page flip to the other buffer, reported once done as
+#                VMGUEST-FLIPPED buf=<0|1> seed=<hex> via=page-flip
+#              (via=setcrtc page_flip=<errno name> if the flip was refused)
+#   display-end  kms-flip releases the device (the fbdev emulation shows
+#              its console again): VMGUEST-RELEASED
+#   (each with " t=<uptime>"; a failure is a VMGUEST-ERROR line)
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 
 mount -t proc proc /proc
@@ -80,15 +94,19 @@ wait_fb() {
 	done
 }
 
-# draw FB: fb-draw on that framebuffer, its report relabelled to $2.
-draw() {
-	# fbcon took the framebuffer over and would draw its cursor into
-	# the pattern: hand the VTs back to the dummy console.
+# fbcon took the framebuffer over and would draw its cursor into the
+# pattern: hand the VTs back to the dummy console.
+unbind_fbcon() {
 	for c in /sys/class/vtconsole/vtcon*; do
 		case "$(cat "$c/name")" in
 		*"frame buffer"*) echo 0 >"$c/bind" ;;
 		esac
 	done
+}
+
+# draw FB: fb-draw on that framebuffer, its report relabelled to $2.
+draw() {
+	unbind_fbcon
 	out=$(fb-draw "/dev/${1##*/}")
 	st=$?
 	echo "$out" | sed "s/^VMGUEST-DRAWN /VMGUEST-$2 /"
@@ -165,8 +183,56 @@ if [ -n "$dev" ]; then
 	) &
 fi
 
+# The KMS client of "display": its stdin is a FIFO that this shell holds
+# open as fd 3 for the "flip" lines; closing fd 3 ends it.
+kms_pid=
+kms_running() { [ -n "$kms_pid" ] && kill -0 "$kms_pid" 2>/dev/null; }
+kms_start() {
+	if kms_running; then
+		say "ERROR display: kms-flip already runs (display-end first)"
+		return
+	fi
+	unbind_fbcon
+	rm -f /tmp/kms.in
+	if ! mkfifo /tmp/kms.in; then
+		error "display: mkfifo /tmp/kms.in failed"
+		return
+	fi
+	# shellcheck disable=SC2086 # the mode is one word or none
+	(
+		kms-flip $1 </tmp/kms.in
+		st=$?
+		[ $st = 0 ] || error "kms-flip exited with status $st"
+	) &
+	kms_pid=$!
+	# Opening the FIFO waits for kms-flip's end to open.
+	exec 3>/tmp/kms.in
+}
+kms_end() {
+	if [ -z "$kms_pid" ]; then
+		say "ERROR display-end: no display command ran"
+		return
+	fi
+	exec 3>&-
+	wait "$kms_pid"
+	kms_pid=
+}
+
 while read -r cmd; do
 	case "$cmd" in
+	display | "display "*)
+		kms_start "${cmd#display}"
+		;;
+	flip)
+		if kms_running; then
+			echo flip >&3
+		else
+			say "ERROR flip: kms-flip does not run (display first)"
+		fi
+		;;
+	display-end)
+		kms_end
+		;;
 	ping)
 		if find_dev >/dev/null; then
 			say "PONG device=present"
