@@ -800,23 +800,23 @@ shots() {
 	note "display: screenshots $when the flip in $((SECONDS - t)) s"
 }
 
-# guest_modes_check UUID LIST: the guest's modes (VMGUEST-MODES list=, WxH
-# separated by commas) come from the vGPU's EDID: its max_resolution is
-# among them and none is larger in either dimension.
+# guest_modes_check UUID MODES_LINE: the guest's modes (VMGUEST-MODES
+# list=WxH,... preferred=WxH) come from the vGPU's EDID: its
+# max_resolution is the preferred mode and none is larger in either
+# dimension.
 guest_modes_check() {
-	local max m bad=''
+	local max m bad='' list
 	max=$(attr "$1" max_resolution)
-	for m in ${2//,/ }; do
-		if ((${m%x*} > ${max%x*} || ${m#*x} > ${max#*x})); then
+	list=$(field list "$2")
+	expect display/guest-preferred-mode-is-max-resolution "$max" "$(field preferred "$2")"
+	for m in ${list//,/ }; do
+		if [[ ! $m =~ ^[0-9]+x[0-9]+$ ]] || ((${m%x*} > ${max%x*} || ${m#*x} > ${max#*x})); then
 			bad+=" $m"
 		fi
 	done
-	if [[ ,$2, == *",$max,"* ]]; then
-		pass display/guest-modes-have-max-resolution
-	else
-		fail display/guest-modes-have-max-resolution "no $max (the vGPU's max_resolution) in the guest's modes: $2"
-	fi
-	if [[ -z $bad ]]; then
+	if [[ -z $list ]]; then
+		fail display/guest-modes-within-max-resolution "no modes in: $2"
+	elif [[ -z $bad ]]; then
 		pass display/guest-modes-within-max-resolution
 	else
 		fail display/guest-modes-within-max-resolution "modes larger than $max:$bad"
@@ -858,7 +858,7 @@ step_display() {
 	expect display/guest-mode "buf=0 mode=$DISPLAY_MODE" "buf=$(field buf "$l") mode=$mode"
 	l=$(guest_line "$dom" MODES 10)
 	note "$dom: $l"
-	guest_modes_check "$u" "$(field list "$l")"
+	guest_modes_check "$u" "$l"
 	echo "before seed=$seed0 mode=$mode" >"$SHOTS/pictures.txt"
 	shots before "$dom" "$seed0" "$mode"
 
@@ -872,10 +872,13 @@ step_display() {
 		return
 	fi
 	seed1=$(field seed "$l")
-	if [[ $(field buf "$l") == 1 && -n $seed1 && $seed1 != "$seed0" ]]; then
+	# A page flip (not a new mode set) to the second buffer, of another
+	# seed.
+	if [[ $(field buf "$l") == 1 && $(field via "$l") == page-flip && -n $seed1 &&
+		$seed1 != "$seed0" ]]; then
 		pass display/guest-flip-other-picture
 	else
-		fail display/guest-flip-other-picture "want buf=1 and a seed other than $seed0: $l"
+		fail display/guest-flip-other-picture "want buf=1 via=page-flip and a seed other than $seed0: $l"
 	fi
 	echo "after seed=$seed1 mode=$mode" >>"$SHOTS/pictures.txt"
 	shots after "$dom" "$seed1" "$mode"
@@ -886,6 +889,13 @@ step_display() {
 	fi
 	if [[ -s $SHOTS/vnc-after.ppm ]]; then
 		shot_is_not display/vnc-capture-after-not-first-picture "$SHOTS/vnc-after.ppm" "$seed0" "$mode"
+	fi
+	# The KMS client gives the device back and ends without an error.
+	guest_cmd display-end
+	if l=$(guest_line "$dom" RELEASED 120); then
+		pass display/guest-releases
+	else
+		fail display/guest-releases "no VMGUEST-RELEASED after 'display-end'; console: $(console_tail "$dom")"
 	fi
 	console_close
 	note "display: $((SECONDS - t)) s"
