@@ -7,16 +7,20 @@
 
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/seqlock.h>
+#include <linux/vfio.h>
 #include <linux/workqueue.h>
 #include <vslice/mdev.h>
 
 #include "slice_alloc.h"
 #include "vgpu_attr_parse.h"
 #include "vgpu_cfg.h"
+#include "vgpu_edid_region.h"
 #include "vgpu_fw.h"
 #include "vgpu_irq.h"
+#include "vgpu_plane.h"
 #include "vgpu_regs.h"
 
 #define VGPU_DRIVER_NAME "vslice"
@@ -34,6 +38,15 @@
 #define VGPU_REGION_SHIFT 40
 #define VGPU_REGION_OFFSET(index) ((u64)(index) << VGPU_REGION_SHIFT)
 #define VGPU_REGION_MASK (VGPU_REGION_OFFSET(1) - 1)
+
+/*
+ * Device-specific regions after vfio-pci's: the display region (what the
+ * primary plane scans out, for VFIO_DEVICE_QUERY_GFX_PLANE) and the VFIO
+ * EDID region.  Both are below num_regions, where QEMU looks for them.
+ */
+#define VGPU_DISPLAY_REGION_INDEX	VFIO_PCI_NUM_REGIONS
+#define VGPU_EDID_REGION_INDEX		(VFIO_PCI_NUM_REGIONS + 1)
+#define VGPU_NUM_REGIONS		(VFIO_PCI_NUM_REGIONS + 2)
 
 /**
  * struct vgpu_device - one physical GPU
@@ -96,6 +109,17 @@ struct vgpu_device {
  * @regs: the emulated MMIO registers behind BAR2; its limits hold the
  *	instance's maximum resolution
  * @irq: INTx, MSI and REQ, and their eventfds
+ * @display_lock: held for read by display-region faults, for write
+ *	while @display_base moves and the region's mappings are taken
+ *	away; taken with no other lock of the instance held, and never held
+ *	across a copy from or to user memory
+ * @display_base: where the display region starts in the slice: the base
+ *	of the last plane VFIO_DEVICE_QUERY_GFX_PLANE reported
+ * @display_rs: limits, per instance, the log of planes that cannot be
+ *	shown, so one guest cannot flood the log or hide another's lines
+ * @edid_region: the VFIO EDID region; protected by @lock
+ * @edid_serial: the serial number in the device's own EDID (from the
+ *	UUID), so that a guest with two vGPUs tells their monitors apart
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
@@ -112,11 +136,53 @@ struct vgpu_instance {
 	struct vgpu_cfg cfg;
 	struct vgpu_regs regs;
 	struct vgpu_irq irq;
+	struct rw_semaphore display_lock;	/* display_base vs faults */
+	u32 display_base;
+	struct ratelimit_state display_rs;
+	struct vgpu_edid_region edid_region;
+	u32 edid_serial;
 };
 
 extern const struct attribute_group *vgpu_instance_groups[];
 extern const struct attribute_group *vgpu_gpu_groups[];
 extern bool vgpu_default_homogeneous;
+
+/* vgpu_place.c: where instances go in VRAM */
+unsigned int vgpu_get_available(struct mdev_type *mtype);
+ssize_t vgpu_show_description(struct mdev_type *mtype, char *buf);
+u32 vgpu_type_units(const struct vgpu_fw_type *type);
+u32 vgpu_type_index(struct vgpu_device *gpu, const struct vgpu_fw_type *type);
+int vgpu_place(struct vgpu_instance *inst);
+void vgpu_unplace(struct vgpu_instance *inst);
+
+/* vgpu_region.c: read/write of the device fd, and region info */
+ssize_t vgpu_read(struct mdev_device *mdev, char __user *buf, size_t count,
+		  loff_t *ppos);
+ssize_t vgpu_write(struct mdev_device *mdev, const char __user *buf,
+		   size_t count, loff_t *ppos);
+long vgpu_ioctl_get_region_info(struct vgpu_instance *inst, unsigned long arg);
+ssize_t vgpu_slice_rw(struct vgpu_instance *inst, char __user *buf,
+		      size_t count, u64 at, bool write, bool need_decode);
+
+/* vgpu_mmap.c: mappings of the slice */
+int vgpu_mmap(struct mdev_device *mdev, struct vm_area_struct *vma);
+void vgpu_bar0_zap(struct mdev_device *mdev);
+void vgpu_display_zap(struct mdev_device *mdev);
+
+/* vgpu_ioctl.c */
+long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd, unsigned long arg);
+void vgpu_function_reset(struct mdev_device *mdev);
+
+/* vgpu_display.c: the plane, the display region and the EDID */
+void vgpu_display_init(struct vgpu_instance *inst, const u8 *uuid);
+void vgpu_display_own_edid(struct vgpu_instance *inst);
+long vgpu_ioctl_query_gfx_plane(struct mdev_device *mdev, unsigned long arg);
+ssize_t vgpu_display_read(struct vgpu_instance *inst, char __user *buf,
+			  size_t count, loff_t pos);
+ssize_t vgpu_edid_region_rw(struct mdev_device *mdev, char __user *buf,
+			    size_t count, loff_t pos, bool write);
+int vgpu_edid_region_info(struct vfio_region_info *info,
+			  struct vfio_info_cap *caps);
 
 void vgpu_load_types(struct vgpu_device *gpu);
 void vgpu_builtin_table(struct vgpu_fw_table *table,

@@ -12,8 +12,9 @@
  *                            or a remove
  *   max_resolution           "<w>x<h>", at most the type's; only while
  *                            the device is not open (a guest reads the
- *                            limit through DISPI GETCAPS when its
- *                            driver or firmware starts, and keeps it)
+ *                            limit through DISPI GETCAPS and the EDID
+ *                            when its driver or firmware starts, and
+ *                            keeps it); the EDID's preferred mode
  *
  * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
  *   placement                "mixed" or "homogeneous"
@@ -140,6 +141,8 @@ static ssize_t max_resolution_store(struct device *dev,
 		vgpu_regs_reset(&inst->regs);
 		write_seqcount_end(&inst->emul_seq);
 		vgpu_update_irq(inst);
+		/* The monitor offers the new limit at the guest's next bind. */
+		vgpu_display_own_edid(inst);
 	}
 	mutex_unlock(&inst->lock);
 	return ret;

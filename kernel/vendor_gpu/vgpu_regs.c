@@ -116,6 +116,8 @@ static u8 read_byte(const struct vgpu_regs *regs, u32 at)
 {
 	u32 v;
 
+	if (at < VGPU_MMIO_EDID + regs->edid_len)
+		return regs->edid[at - VGPU_MMIO_EDID];
 	if (at >= VGPU_MMIO_VGA && at < VGPU_MMIO_VGA + sizeof(regs->vga))
 		return regs->vga[at - VGPU_MMIO_VGA];
 	if (at >= VGPU_MMIO_DISPI && at < VGPU_MMIO_DISPI + 2 * DISPI_NR) {
@@ -237,6 +239,28 @@ int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val)
 EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_write);
 
 /**
+ * vgpu_regs_set_edid() - change the monitor the guest reads
+ * @regs: the state
+ * @edid: the EDID, or NULL for no monitor
+ * @len: its length; what does not fit the EDID window is cut off
+ *
+ * A guest's driver reads the EDID when it binds, so a change shows at
+ * its next bind.
+ */
+void vgpu_regs_set_edid(struct vgpu_regs *regs, const u8 *edid, u32 len)
+{
+	if (!edid)
+		len = 0;
+	if (len > sizeof(regs->edid))
+		len = sizeof(regs->edid);
+	if (len)
+		memcpy(regs->edid, edid, len);
+	memset(regs->edid + len, 0, sizeof(regs->edid) - len);
+	regs->edid_len = len;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_set_edid);
+
+/**
  * vgpu_regs_irq_asserted() - whether the device asserts its interrupt
  * @regs: the state
  *
@@ -273,8 +297,12 @@ int vgpu_regs_scanout(const struct vgpu_regs *regs, struct vgpu_scanout *out)
 	bytespp = (d[DISPI_BPP] + 7) / 8;
 	width = d[DISPI_VIRT_WIDTH] > d[DISPI_XRES] ? d[DISPI_VIRT_WIDTH] : d[DISPI_XRES];
 	stride = width * bytespp;
-	if ((u64)d[DISPI_X_OFFSET] + d[DISPI_XRES] > width)
-		return -EINVAL;
+	/*
+	 * Scan-out is linear from the X/Y offset, as on the Bochs device:
+	 * bochs-drm points it at a framebuffer whose start need not be at
+	 * the beginning of a line, so X_OFFSET + XRES may pass the virtual
+	 * width.  What counts is that every visible byte is in the slice.
+	 */
 	offset = (u64)d[DISPI_Y_OFFSET] * stride + (u64)d[DISPI_X_OFFSET] * bytespp;
 	/* One past the last visible byte. */
 	last = offset + (u64)(d[DISPI_YRES] - 1) * stride + (u64)d[DISPI_XRES] * bytespp;

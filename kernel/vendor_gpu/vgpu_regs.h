@@ -3,7 +3,7 @@
  * The trapped MMIO registers of a vGPU (BAR2), laid out as QEMU's
  * bochs-display lays them out so that the guest's bochs-drm drives them:
  *
- *   0x000-0x3ff  EDID (reads as zeros: no EDID)
+ *   0x000-0x3ff  EDID, byte-wide, read-only (zeros when there is no monitor)
  *   0x400-0x41f  VGA ports 0x3c0-0x3df
  *   0x500-0x515  Bochs dispi (VBE) registers, 16 bits each
  *   0x600-0x607  QEMU extended registers: region size, endianness
@@ -17,8 +17,11 @@
 
 #include <vslice/pure_env.h>
 
+#include "vgpu_edid.h"
+
 #define VGPU_MMIO_SIZE		4096
 
+#define VGPU_MMIO_EDID		0x000
 #define VGPU_MMIO_VGA		0x400
 #define VGPU_MMIO_DISPI		0x500
 #define VGPU_MMIO_QEXT		0x600
@@ -80,6 +83,9 @@ struct vgpu_regs_limits {
  * @vga: the VGA port bytes
  * @irq_status: pending interrupt causes (VSLICE_IRQ_*)
  * @irq_enable: causes that assert the interrupt line
+ * @edid: the monitor's EDID, as the guest reads it; a function reset
+ *	keeps it (the monitor does not change)
+ * @edid_len: bytes of @edid; 0 is no monitor
  */
 struct vgpu_regs {
 	struct vgpu_regs_limits limits;
@@ -87,6 +93,8 @@ struct vgpu_regs {
 	u8 vga[0x20];
 	u32 irq_status;
 	u32 irq_enable;
+	u8 edid[VGPU_EDID_MAX_SIZE];
+	u32 edid_len;
 };
 
 /**
@@ -109,6 +117,7 @@ int vgpu_regs_init(struct vgpu_regs *regs, const struct vgpu_regs_limits *limits
 void vgpu_regs_reset(struct vgpu_regs *regs);
 int vgpu_regs_read(const struct vgpu_regs *regs, u32 offset, u32 len, u32 *val);
 int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val);
+void vgpu_regs_set_edid(struct vgpu_regs *regs, const u8 *edid, u32 len);
 bool vgpu_regs_irq_asserted(const struct vgpu_regs *regs);
 int vgpu_regs_scanout(const struct vgpu_regs *regs, struct vgpu_scanout *out);
 

@@ -134,9 +134,14 @@ static void regs_scanout_never_leaves_the_slice(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), -EINVAL);
 	set(regs, DISPI_Y_OFFSET, 0xffff);
 	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), -EINVAL);
+	/* Linear from X/Y: a base mid-line is fine, one pixel past the end is not. */
 	set(regs, DISPI_Y_OFFSET, 0);
 	set(regs, DISPI_X_OFFSET, 1);
+	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), 0);
+	KUNIT_EXPECT_EQ(test, so.offset, 4U);
+	set(regs, DISPI_Y_OFFSET, 4096 - 768);
 	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), -EINVAL);
+	set(regs, DISPI_Y_OFFSET, 0);
 	set(regs, DISPI_X_OFFSET, 0);
 	set(regs, DISPI_ENABLE, DISPI_ENABLED);
 	KUNIT_EXPECT_EQ(test, vgpu_regs_scanout(regs, &so), -EINVAL);

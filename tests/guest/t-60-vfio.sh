@@ -10,7 +10,7 @@ u=$(new_uuid)
 check create create "$GPU0" s64 "$u"
 out=$(vfio-open "$u" 2>&1)
 case "$out" in
-*" pci reset regions=9 irqs=5") pass open-get-info ;;
+*" pci reset regions=11 irqs=5") pass open-get-info ;;
 *) fail open-get-info "$out" ;;
 esac
 # Config space through the device fd: what bochs-drm binds to, a VGA

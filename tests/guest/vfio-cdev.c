@@ -525,7 +525,7 @@ int main(int argc, char **argv)
 	EXPECT_OK("get-info", ioctl(dev, VFIO_DEVICE_GET_INFO, &info));
 	snprintf(why, sizeof(why), "flags 0x%x regions %u", info.flags, info.num_regions);
 	lab_result(info.flags == (VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET) &&
-		   info.num_regions == VFIO_PCI_NUM_REGIONS, "get-info-pci-reset", why);
+		   info.num_regions == VFIO_PCI_NUM_REGIONS + 2, "get-info-pci-reset", why);
 	lab_result(!ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &cfg) &&
 		   pread(dev, &ids, 4, cfg.offset) == 4 && ids == 0x11111234,
 		   "config-ids", "config space does not read 1234:1111");
