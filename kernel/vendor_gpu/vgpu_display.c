@@ -167,7 +167,6 @@ long vgpu_ioctl_query_gfx_plane(struct mdev_device *mdev, unsigned long arg)
 		}
 		up_write(&inst->display_lock);
 	} else {
-		info.drm_format_mod = 0;
 		vgpu_display_log(mdev, status, &plane);
 	}
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;

@@ -29,6 +29,7 @@
 #define DISPLAYID_PARAMETERS	0x01
 #define DISPLAYID_TYPE_I_TIMING	0x03
 #define DISPLAYID_TYPE_I_LEN	20
+#define DISPLAYID_TYPE_I_MAX_CLOCK	0x1000000	/* in 10 kHz */
 
 /* Established timings, all at 60 Hz: the byte (35-37) and bit of each. */
 static const struct {
@@ -299,8 +300,10 @@ static void put_displayid(u8 *ext, const struct vgpu_edid_timing *t,
  * @p: what it describes
  *
  * Return: the EDID's length (one block, or two with a DisplayID
- * extension), or -EINVAL for a maximum below 640x480 or above 65535 in
- * either direction, or -ENOSPC when @buf is too small.
+ * extension); -EINVAL for a maximum below 640x480, above 65535 in
+ * either direction, or whose pixel clock no DisplayID timing can state
+ * (above 167.77 GHz: beyond 16384x16384, the largest a type table
+ * allows); -ENOSPC when @buf is too small.
  */
 int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 {
@@ -319,6 +322,9 @@ int vgpu_edid_build(u8 *buf, u32 len, const struct vgpu_edid_params *p)
 	memset(buf, 0, 2 * VGPU_EDID_BLOCK_SIZE);
 
 	vgpu_edid_cvt_rb(p->max_width, p->max_height, &max);
+	/* A DisplayID type I timing holds 24 bits of 10 kHz, minus one. */
+	if (max.clock_khz / 10 > DISPLAYID_TYPE_I_MAX_CLOCK)
+		return -EINVAL;
 	ext = !dtd_fits(&max);
 	dtd = max;
 	for (i = 0; ext && i < ARRAY_SIZE(vgpu_edid_dtd_fallback); i++) {

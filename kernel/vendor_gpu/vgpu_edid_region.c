@@ -140,7 +140,7 @@ int vgpu_edid_region_write(struct vgpu_edid_region *r, u32 offset,
 	if (offset >= VGPU_EDID_REGION_BLOB) {
 		if (r->link_state == VFIO_DEVICE_GFX_LINK_STATE_UP)
 			return -EBUSY;
-		memcpy(r->blob + offset - VGPU_EDID_REGION_BLOB, buf, count);
+		memcpy(r->blob + (offset - VGPU_EDID_REGION_BLOB), buf, count);
 		return 0;
 	}
 	if (count != 4 || offset % 4 ||
