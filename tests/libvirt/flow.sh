@@ -717,8 +717,9 @@ qemu_display_on() { # DOMAIN UUID
 }
 
 # virsh_shot CHECK DOMAIN BASE: `virsh screenshot` into BASE.ppm.  libvirt
-# says which format QEMU wrote: libvirt 9.0 asks QEMU 7.2 for a PPM,
-# libvirt 11.3 asks QEMU 10.0 for a PNG, kept as BASE.png and converted.
+# says which format QEMU wrote: a PPM, or a PNG where QEMU can write one
+# (libvirt 9.0 with QEMU 7.2 and 11.3 with QEMU 10.0 both ask for PNG),
+# kept as BASE.png and converted.
 virsh_shot() {
 	local type
 	rm -f "$3".*

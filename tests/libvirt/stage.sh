@@ -15,8 +15,9 @@
 # Prints VSLICE-RESULT lines only, each host's under its own stage name,
 # libvirt-<suite>: the lab host's (libvirt-<suite>/<step>/<check>) and the
 # stage's own (setup/debs, setup/image, boot-1, boot-2, boot-N/<check>,
-# dmesg-clean).  The screenshots of the first boot's display step are
-# kept in build/logs/libvirt/<suite>/display/ (boot-1/screenshots-kept).  A boot that does not reach "VSLICE-DONE" is one failure.
+# dmesg-clean, boot-1/screenshots-kept: the first boot's screenshots, in
+# build/logs/libvirt/<suite>/display/).  A boot that does not reach
+# "VSLICE-DONE" is one failure.
 # Of one that does, boot-N/flow-count holds the flow's own count of
 # results and failures (its VSLICE-FLOW line) against the lines that
 # reached the host, and boot-N/phase and boot-N/steps check that it ran
