@@ -28,6 +28,10 @@
 #                 libvirt < 10.1), refusals
 #   tenant/    8. vslice-a is gone; domain vslice-next starts with its mdev
 #                 and finds nothing of vslice-a's drawings in its BAR0
+#   display/  10. vslice-next has the vGPU with display='on', a VNC console
+#                 and no emulated VGA: its guest draws through KMS and
+#                 flips; `virsh screenshot` and a VNC client (gvnccapture)
+#                 show exactly its pictures, before and after the flip
 # then it marks vslice-a `virsh autostart`, records what the second boot
 # checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
@@ -182,6 +186,17 @@ domain_xml() {
 	awk -v n="$name" -v s="$SERIAL/$name.serial" -v d="${devs%$'\n'}" '
 		/@HOSTDEVS@/ { if (d != "") print d; next }
 		{ gsub(/@NAME@/, n); gsub(/@SERIAL@/, s); print }' "$LIB/domain.xml.in" >"$f"
+	echo "$f"
+}
+
+# display_domain_xml NAME UUID: a domain that shows the vGPU UUID's screen
+# (domain-display.xml.in: display='on', VNC, no emulated VGA, the serial
+# line a pty that QEMU logs to $SERIAL/NAME.serial).
+display_domain_xml() {
+	local f=$T/domain-$1.xml
+	awk -v n="$1" -v s="$SERIAL/$1.serial" -v u="$2" '
+		{ gsub(/@NAME@/, n); gsub(/@SERIAL@/, s); gsub(/@UUID@/, u); print }' \
+		"$LIB/domain-display.xml.in" >"$f"
 	echo "$f"
 }
 
@@ -601,20 +616,24 @@ step_unplug() {
 # before its guest loads bochs-drm (vmguest.find= on its kernel command
 # line, tests/vmguest/init.sh): nothing of vslice-a's may be there, and
 # nothing else either (what vslice-a wrote reads as zero, and the slice
-# was zero when created).
+# was zero when created).  It is the domain whose screen step 10 looks
+# at, which spares a nested guest's boot.
 step_tenant() {
 	local dom=vslice-next f l want
 	if [[ -z $DRAWN ]]; then
 		skip tenant/bar0-read "vslice-a drew nothing to look for"
+		skip display/guest-shows "$dom was not started: vslice-a drew nothing to look for"
 		return
 	fi
 	check tenant/vgpu-free wait_for 30 is_free "$U1"
-	f=$(domain_xml "$dom" "$U1")
+	# The next tenant is the domain that shows the screen (step 10).
+	f=$(display_domain_xml "$dom" "$U1")
 	sed -i "s|</cmdline>| vmguest.find=$DRAWN</cmdline>|" "$f"
 	run virsh define "$f"
 	ok tenant/define
 	if ! grep -q "vmguest.find=$DRAWN" "$f"; then
 		fail tenant/define "no <cmdline> in $f to pass vmguest.find= in"
+		skip display/guest-shows "$dom was not started"
 		return
 	fi
 	rm -f "$SERIAL/$dom.serial"
@@ -638,10 +657,249 @@ step_tenant() {
 		else
 			fail tenant/bar0-read "no VMGUEST-BAR0 from $dom; console: $(console_tail "$dom")"
 		fi
+		step_display "$dom" "$U1"
 		run virsh destroy "$dom"
+	else
+		skip display/guest-shows "$dom did not start"
 	fi
 	run virsh undefine "$dom"
 	check tenant/free-after wait_for 30 is_free "$U1"
+}
+
+# --- 10. the vGPU's screen through libvirt ---------------------------------
+# vslice-next (step 8) is what an admin writes to see a guest's screen
+# (domain-display.xml.in): the vGPU with display='on', a VNC console and no
+# emulated VGA.  Once its guest's bochs-drm is up, the flow types it
+# "display WxH": it sets that mode through KMS, draws the picture of a seed
+# of its own into a first framebuffer and shows it (VMGUEST-SHOWN), with
+# the modes its connector has from the vGPU's EDID (VMGUEST-MODES); then
+# "flip": it draws another seed's picture into a second framebuffer and
+# page-flips to it (VMGUEST-FLIPPED).  Each time, what `virsh screenshot`
+# returns and what a VNC client (gvnccapture) receives is compared with
+# the picture recomputed from its seed (shot-check, pixel for pixel); after
+# the flip the screen must no longer be the first picture.  The pictures
+# stay in $STATE/display/, which tests/libvirt/stage.sh copies to the
+# stage's logs.
+DISPLAY_MODE=800x600
+SHOTS=$STATE/display
+
+# The display domain's serial line is a pty.  QEMU reads what is typed
+# there only while the pty's other end is open, which it looks for once a
+# second, so the flow holds it open while it gives the guest commands,
+# reading and dropping what the guest writes (QEMU logs that to
+# $SERIAL/DOMAIN.serial).  A child process opens it: this script, the
+# service's session leader, would make it its controlling terminal and be
+# hung up with it when QEMU exits.
+CON_PID='' CON_TTY=''
+console_open() { # DOMAIN
+	CON_TTY=$(virsh ttyconsole "$1" 2>/dev/null)
+	[[ $CON_TTY == /dev/pts/* && -c $CON_TTY ]] || return 1
+	cat "$CON_TTY" >/dev/null 2>&1 &
+	CON_PID=$!
+	sleep 2
+	kill -0 "$CON_PID" 2>/dev/null
+}
+console_close() {
+	[[ -n $CON_PID ]] || return 0
+	kill "$CON_PID" 2>/dev/null
+	wait "$CON_PID" 2>/dev/null
+	CON_PID=''
+}
+guest_cmd() { # LINE: one command line to the guest's /init
+	note "to the guest: $1"
+	sh -c 'printf "%s\n" "$1" >"$2"' guest_cmd "$1" "$CON_TTY"
+}
+
+# QEMU's vfio-pci device of the vGPU has display on: libvirt 9.0 and 11.3
+# give QEMU its devices as JSON ({"driver":"vfio-pci",...,"display":"on"}).
+qemu_display_on() { # DOMAIN UUID
+	qemu_cmdline "$1" | grep -o "{[^}]*$MDEVS/$2[^}]*}" | grep -q '"display":"on"'
+}
+
+# virsh_shot CHECK DOMAIN BASE: `virsh screenshot` into BASE.ppm.  libvirt
+# says which format QEMU wrote: a PPM, or a PNG where QEMU can write one
+# (libvirt 9.0 with QEMU 7.2 and 11.3 with QEMU 10.0 both ask for PNG),
+# kept as BASE.png and converted.
+virsh_shot() {
+	local type
+	rm -f "$3".*
+	run virsh screenshot "$2" "$3.img" --screen 0
+	type=$(sed -n 's/.*with type of \([^ ,]*\).*/\1/p' <<<"$OUT")
+	if ((rc != 0)) || [[ ! -s $3.img ]]; then
+		fail "$1" "virsh screenshot exit $rc: $OUT"
+		return 1
+	fi
+	case $type in
+	image/x-portable-pixmap) mv "$3.img" "$3.ppm" ;;
+	image/png)
+		mv "$3.img" "$3.png"
+		pngtopnm "$3.png" >"$3.ppm" 2>"$T/pngtopnm.err"
+		;;
+	*)
+		fail "$1" "virsh screenshot wrote a '$type' image: $OUT"
+		return 1
+		;;
+	esac
+	if [[ -s $3.ppm ]]; then
+		pass "$1"
+	else
+		fail "$1" "no PPM from virsh screenshot's $type image: $(cat "$T/pngtopnm.err" 2>/dev/null)"
+		return 1
+	fi
+}
+
+# vnc_shot CHECK DOMAIN BASE: what a VNC client receives of the domain's
+# console, as BASE.png (gvnccapture saves what it received, losslessly) and
+# BASE.ppm (netpbm's pngtopnm).
+vnc_shot() {
+	local disp
+	rm -f "$3".*
+	disp=$(virsh vncdisplay "$2" 2>/dev/null)
+	run timeout 300 gvnccapture "$disp" "$3.png"
+	if ((rc != 0)) || [[ ! -s $3.png ]]; then
+		fail "$1" "gvnccapture '$disp' exit $rc: $OUT"
+		return 1
+	fi
+	if pngtopnm "$3.png" >"$3.ppm" 2>"$T/pngtopnm.err" && [[ -s $3.ppm ]]; then
+		pass "$1"
+	else
+		fail "$1" "pngtopnm $3.png: $(cat "$T/pngtopnm.err")"
+		return 1
+	fi
+}
+
+# shot_is CHECK PPM SEED MODE: the picture is the guest's pattern of SEED
+# in MODE (shot-check exits 0 on a match, 1 on a mismatch).
+shot_is() {
+	run "$LIB/shot-check" "$2" "$3" "${4%x*}" "${4#*x}"
+	if ((rc == 0)); then
+		pass "$1"
+	else
+		fail "$1" "shot-check ${2##*/} $3 ${4%x*} ${4#*x}: exit $rc: $OUT"
+	fi
+}
+# shot_is_not CHECK PPM SEED MODE: it is not that picture.
+shot_is_not() {
+	run "$LIB/shot-check" "$2" "$3" "${4%x*}" "${4#*x}"
+	case $rc in
+	1) pass "$1" ;;
+	0) fail "$1" "${2##*/} is still the picture of seed $3" ;;
+	*) fail "$1" "shot-check ${2##*/} $3 ${4%x*} ${4#*x}: exit $rc: $OUT" ;;
+	esac
+}
+
+# shots WHEN DOMAIN SEED MODE: virsh's and VNC's picture of the screen is
+# the guest's of SEED.
+shots() {
+	local when=$1 t=$SECONDS
+	if virsh_shot "display/virsh-screenshot-$when" "$2" "$SHOTS/virsh-$when"; then
+		shot_is "display/virsh-screenshot-$when-is-guest-picture" "$SHOTS/virsh-$when.ppm" "$3" "$4"
+	fi
+	if vnc_shot "display/vnc-capture-$when" "$2" "$SHOTS/vnc-$when"; then
+		shot_is "display/vnc-capture-$when-is-guest-picture" "$SHOTS/vnc-$when.ppm" "$3" "$4"
+	fi
+	note "display: screenshots $when the flip in $((SECONDS - t)) s"
+}
+
+# guest_modes_check UUID MODES_LINE: the guest's modes (VMGUEST-MODES
+# list=WxH,... preferred=WxH) come from the vGPU's EDID: its
+# max_resolution is the preferred mode and none is larger in either
+# dimension.
+guest_modes_check() {
+	local max m bad='' list
+	max=$(attr "$1" max_resolution)
+	list=$(field list "$2")
+	expect display/guest-preferred-mode-is-max-resolution "$max" "$(field preferred "$2")"
+	for m in ${list//,/ }; do
+		if [[ ! $m =~ ^[0-9]+x[0-9]+$ ]] || ((${m%x*} > ${max%x*} || ${m#*x} > ${max#*x})); then
+			bad+=" $m"
+		fi
+	done
+	if [[ -z $list ]]; then
+		fail display/guest-modes-within-max-resolution "no modes in: $2"
+	elif [[ -z $bad ]]; then
+		pass display/guest-modes-within-max-resolution
+	else
+		fail display/guest-modes-within-max-resolution "modes larger than $max:$bad"
+	fi
+}
+
+# step_display DOMAIN UUID: DOMAIN runs with the vGPU UUID, from
+# domain-display.xml.in.
+step_display() {
+	local dom=$1 u=$2 l seed0 seed1 mode t=$SECONDS
+	mkdir -p "$SHOTS"
+	rm -f "$SHOTS"/*
+	run virsh dumpxml "$dom"
+	if grep -Eq "<hostdev mode='subsystem' type='mdev'[^>]* display='on'" <<<"$OUT"; then
+		pass display/live-hostdev-display-on
+	else
+		fail display/live-hostdev-display-on "no mdev hostdev with display='on' in: $OUT"
+	fi
+	has display/live-graphics-vnc "<graphics type='vnc'"
+	has display/live-video-none "<model type='none'/>"
+	check display/qemu-vfio-display-on qemu_display_on "$dom" "$u"
+	guest_checks display "$dom" "$u" || return
+	if ! console_open "$dom"; then
+		fail display/guest-console "no pty to type on (virsh ttyconsole $dom: '$CON_TTY')"
+		return
+	fi
+	pass display/guest-console
+	guest_cmd "display $DISPLAY_MODE"
+	if l=$(guest_line "$dom" SHOWN "$GUEST_SECS"); then
+		pass display/guest-shows
+		note "$dom: $l"
+	else
+		fail display/guest-shows "no VMGUEST-SHOWN after 'display $DISPLAY_MODE'; console: $(console_tail "$dom")"
+		console_close
+		return
+	fi
+	seed0=$(field seed "$l")
+	mode=$(field mode "$l")
+	expect display/guest-mode "buf=0 mode=$DISPLAY_MODE" "buf=$(field buf "$l") mode=$mode"
+	l=$(guest_line "$dom" MODES 10)
+	note "$dom: $l"
+	guest_modes_check "$u" "$l"
+	echo "before seed=$seed0 mode=$mode" >"$SHOTS/pictures.txt"
+	shots before "$dom" "$seed0" "$mode"
+
+	guest_cmd flip
+	if l=$(guest_line "$dom" FLIPPED "$GUEST_SECS"); then
+		pass display/guest-flips
+		note "$dom: $l"
+	else
+		fail display/guest-flips "no VMGUEST-FLIPPED after 'flip'; console: $(console_tail "$dom")"
+		console_close
+		return
+	fi
+	seed1=$(field seed "$l")
+	# A page flip (not a new mode set) to the second buffer, of another
+	# seed.
+	if [[ $(field buf "$l") == 1 && $(field via "$l") == page-flip && -n $seed1 &&
+		$seed1 != "$seed0" ]]; then
+		pass display/guest-flip-other-picture
+	else
+		fail display/guest-flip-other-picture "want buf=1 via=page-flip and a seed other than $seed0: $l"
+	fi
+	echo "after seed=$seed1 mode=$mode" >>"$SHOTS/pictures.txt"
+	shots after "$dom" "$seed1" "$mode"
+	# What the screen showed follows the flip: it is no longer the first
+	# picture (nor is what VNC received).
+	if [[ -s $SHOTS/virsh-after.ppm ]]; then
+		shot_is_not display/virsh-screenshot-after-not-first-picture "$SHOTS/virsh-after.ppm" "$seed0" "$mode"
+	fi
+	if [[ -s $SHOTS/vnc-after.ppm ]]; then
+		shot_is_not display/vnc-capture-after-not-first-picture "$SHOTS/vnc-after.ppm" "$seed0" "$mode"
+	fi
+	# The KMS client gives the device back and ends without an error.
+	guest_cmd display-end
+	if l=$(guest_line "$dom" RELEASED 120); then
+		pass display/guest-releases
+	else
+		fail display/guest-releases "no VMGUEST-RELEASED after 'display-end'; console: $(console_tail "$dom")"
+	fi
+	console_close
+	note "display: $((SECONDS - t)) s"
 }
 
 # --- 9. live changes of a running vGPU's attributes -------------------------

@@ -20,7 +20,9 @@
 #                                     the admin's part: which GPUs, load at boot
 #       /var/lib/libvirt/images/vslice/   the nested guest (tests/lab/mkvmguest.sh)
 #       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh when there
-#                                         is one, and the XML templates
+#                                         is one, the XML templates and
+#                                         shot-check (tests/guest/shot-check.c,
+#                                         static)
 #       vslice-libvirt.target, vslice-libvirt-test.service
 #   OUTDIR/initrd.cpio.gz    busybox: loads virtio_blk and ext4 of the
 #                            root's kernel, mounts /dev/vda and
@@ -135,6 +137,13 @@ if [[ -f $here/flow-live.sh ]]; then
 fi
 install -m 0644 "$here/hostdev.xml.in" "$here/mdev.xml.in" "$lib/"
 "$repo/tests/lab/vmguest-xml.sh" "$here/domain.xml.in" >"$lib/domain.xml.in"
+"$repo/tests/lab/vmguest-xml.sh" "$here/domain-display.xml.in" >"$lib/domain-display.xml.in"
+# The display step's comparison of a screenshot with the guest's picture,
+# built static as the lab's clients are (tests/lab/mkinitramfs.sh), so one
+# binary runs on either release.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
+	-isystem "$("$repo/tests/lab/uapi-headers.sh")" -I "$repo/kernel/include" \
+	-o "$lib/shot-check" "$repo/tests/guest/shot-check.c"
 install -D -m 0644 -t "$layer/etc/systemd/system" \
 	"$here/vslice-libvirt.target" "$here/vslice-libvirt-test.service"
 mkdir -p "$layer/etc/systemd/journald.conf.d"

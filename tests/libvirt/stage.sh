@@ -15,7 +15,9 @@
 # Prints VSLICE-RESULT lines only, each host's under its own stage name,
 # libvirt-<suite>: the lab host's (libvirt-<suite>/<step>/<check>) and the
 # stage's own (setup/debs, setup/image, boot-1, boot-2, boot-N/<check>,
-# dmesg-clean).  A boot that does not reach "VSLICE-DONE" is one failure.
+# dmesg-clean, boot-1/screenshots-kept: the first boot's screenshots, in
+# build/logs/libvirt/<suite>/display/).  A boot that does not reach
+# "VSLICE-DONE" is one failure.
 # Of one that does, boot-N/flow-count holds the flow's own count of
 # results and failures (its VSLICE-FLOW line) against the lines that
 # reached the host, and boot-N/phase and boot-N/steps check that it ran
@@ -58,7 +60,7 @@ bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPU
 # and a PASS or a FAIL of every check of the second.  A flow that stops
 # before a step, or a second boot that ran the first half again, leaves
 # some out.
-steps_1='host types nodedev errors domain assign unplug tenant live'
+steps_1='host types nodedev errors domain assign unplug tenant live display'
 checks_2='host/gpus-registered host/libvirtd reboot/new-boot reboot/mdev-autostarted
 	reboot/started-through-callout reboot/mdev-before-libvirtd reboot/mdev-type reboot/mdev-parent
 	reboot/mdev-attrs reboot/transient-mdev-gone
@@ -178,6 +180,30 @@ flow_checks() {
 	fi
 }
 
+# keep_shots: the pictures of the first boot's display step (the flow
+# keeps them in the image's /var/lib/vslice-libvirt/display/) go to
+# $logs/display/, read out of the disk image with debugfs (no loop
+# device).  boot-1/screenshots-kept fails when the flow took a screenshot
+# and it is not there, and is a SKIP when it took none (its display/
+# results say why).
+keep_shots() {
+	local out=$logs/display took n
+	rm -rf "$out"
+	debugfs -R "rdump /var/lib/vslice-libvirt/display $logs" "$img/disk.img" \
+		>"$logs/display-debugfs.log" 2>&1 || true
+	took=$(grep -Ec "^VSLICE-RESULT: PASS $stage/display/(virsh-screenshot|vnc-capture)-(before|after)$" \
+		"$logs/boot-1.results.txt" 2>/dev/null || true)
+	n=$(find "$out" -name '*.ppm' 2>/dev/null | wc -l)
+	if ((took == 0)); then
+		result SKIP boot-1/screenshots-kept "the flow took no screenshot"
+	elif ((n >= took)); then
+		result PASS boot-1/screenshots-kept
+		note "screenshots: $out"
+	else
+		result FAIL boot-1/screenshots-kept "the flow took $took pictures, $n PPM files came out of the image; see $logs/display-debugfs.log"
+	fi
+}
+
 # host SUITE: one lab host, from its packages to its second boot.
 host() {
 	local t debs=() d why bad where k f b first_ok
@@ -222,6 +248,7 @@ host() {
 		why=$(grep -m 1 '^run-vm: ' "$logs/boot-1.run-vm.log" 2>/dev/null || true)
 		result FAIL boot-1 "no VSLICE-DONE (${why#run-vm: }); see $logs/boot-1.console.log and boot-1.kernel.log"
 	fi
+	keep_shots
 	if ((first_ok)); then
 		if boot 2; then
 			result PASS boot-2
