@@ -113,14 +113,15 @@ stage_debian() {
 		--distro-modules | collect
 }
 
-# The libvirt end to end flow (tests/libvirt/) on two lab hosts, one
-# after the other: Debian 12 and Debian 13, each with its release's
-# kernel, libvirt, QEMU and mdevctl and vslice installed from the packages
-# built from the tree (DKMS building the modules in the image), boots
-# twice under TCG; virsh, mdevctl and vslicectl give vGPUs to domains,
-# unplug one, and after the reboot the persistent one is back and libvirt
-# has autostarted the domain that uses it.  Results: libvirt-bookworm/...
-# and libvirt-trixie/...
+# The libvirt end to end flow (tests/libvirt/) on two lab hosts at once:
+# Debian 12 and Debian 13, each with its release's kernel, libvirt, QEMU
+# and mdevctl and vslice installed from the packages built from the tree
+# (DKMS building the modules in the image), boots twice under TCG; virsh,
+# mdevctl and vslicectl give vGPUs to domains, unplug one, show one
+# domain's screen (display='on': virsh screenshot and a VNC client against
+# what the guest drew), and after the reboot the persistent one is back
+# and libvirt has autostarted the domain that uses it.  Results:
+# libvirt-bookworm/... and libvirt-trixie/...
 stage_libvirt() {
 	section libvirt
 	tests/libvirt/stage.sh 2>"$logs/libvirt-stage.log" | collect
