@@ -44,27 +44,12 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "seed.h"
 
 static int die(const char *what)
 {
 	printf("VMGUEST-ERROR fb-draw: %s: %s\n", what, strerror(errno));
 	return 1;
-}
-
-/* A seed no earlier boot used: the kernel's random pool, never zero. */
-static int new_seed(uint64_t *seed)
-{
-	int fd = open("/dev/urandom", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, seed, sizeof(*seed));
-	close(fd);
-	if (n != sizeof(*seed))
-		return -1;
-	*seed |= 1;
-	return 0;
 }
 
 /* pwrite/pread may stop short on a framebuffer; loop to the end. */
@@ -299,7 +284,7 @@ int main(int argc, char **argv)
 	back = malloc(bytes);
 	if (!buf || !back)
 		return die("malloc");
-	if (new_seed(&seed))
+	if (vmg_new_seed(&seed))
 		return die("/dev/urandom");
 	for (i = 0; i < words; i++)
 		buf[i] = vmg_pattern(seed, i);

@@ -53,6 +53,7 @@
 #include <drm/drm_mode.h>
 
 #include "pattern.h"
+#include "seed.h"
 
 #define CARD "/dev/dri/card0"
 /* A flip's completion event; nested TCG is slow, but not this slow. */
@@ -108,23 +109,6 @@ static int xioctl(unsigned long req, void *arg)
 		r = ioctl(card, req, arg);
 	} while (r == -1 && (errno == EINTR || errno == EAGAIN));
 	return r;
-}
-
-static int new_seed(uint64_t *seed)
-{
-	int fd = open("/dev/urandom", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, seed, sizeof(*seed));
-	close(fd);
-	if (n != sizeof(*seed)) {
-		errno = EIO;
-		return -1;
-	}
-	*seed |= 1;
-	return 0;
 }
 
 /*
@@ -481,10 +465,10 @@ int main(int argc, char **argv)
 	if (pick_crtc(&k, &crtc))
 		return die("no CRTC for the connector");
 
-	if (new_seed(&bufs[0].seed))
+	if (vmg_new_seed(&bufs[0].seed))
 		return die("/dev/urandom");
 	do {
-		if (new_seed(&bufs[1].seed))
+		if (vmg_new_seed(&bufs[1].seed))
 			return die("/dev/urandom");
 	} while (bufs[1].seed == bufs[0].seed);
 	for (i = 0; i < 2; i++)
