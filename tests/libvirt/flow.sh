@@ -32,6 +32,10 @@
 #                 and no emulated VGA: its guest draws through KMS and
 #                 flips; `virsh screenshot` and a VNC client (gvnccapture)
 #                 show exactly its pictures, before and after the flip
+#   migrate/  11. flow-migrate.sh: a guest that shows a picture migrates
+#                 between two bare QEMU processes (vGPU X to vGPU Y of its
+#                 type) and runs on; one of another type refuses it (SKIP
+#                 where QEMU < 8.1: Debian 12's 7.2 has no VFIO migration v2)
 # then it marks vslice-a `virsh autostart`, records what the second boot
 # checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
@@ -45,6 +49,12 @@
 #   VSLICE-DONE rc=<failures>
 #
 # which tests/libvirt/stage.sh holds against what reached it.
+#
+# vslice.flow-steps=STEP[,STEP...] on the kernel command line (stage.sh's
+# VSLICE_LIBVIRT_STEPS, tests/bench/mig-bench.sh) runs the host checks and
+# only those steps in the first boot, then powers off: no second boot.
+# Steps that stand alone: migrate, and mig-bench (flow-migrate.sh bench:
+# the migration benchmark's VSBENCH-MIG lines).
 set -u
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -902,6 +912,48 @@ step_display() {
 	note "display: $((SECONDS - t)) s"
 }
 
+# --- 11. live migration between two QEMU processes ---------------------------
+# flow-migrate.sh (installed beside this script when the tree has one)
+# prints its own libvirt/migrate/... (or, for the benchmark,
+# libvirt/mig-bench/...) result lines, counted here as this script's, and
+# the benchmark's VSBENCH-MIG lines; its notes go to the console
+# indented.  Its exit status: 0 without a FAIL, 1 after one; anything
+# else is a FAIL of its own.
+step_migrate() { # migrate|bench
+	local mode=$1 name=migrate line fails=0 mrc=''
+	[[ $mode == bench ]] && name=mig-bench
+	if [[ ! -x $LIB/flow-migrate.sh ]]; then
+		skip "$name/flow-migrate" "no tests/libvirt/flow-migrate.sh in this tree"
+		return
+	fi
+	note "$name: flow-migrate.sh $mode ($(qemu-system-x86_64 --version 2>&1 | head -n 1))"
+	rm -rf "$T/migrate"
+	mkdir -p "$T/migrate"
+	while IFS= read -r line || [[ -n $line ]]; do
+		case $line in
+		"VSLICE-RESULT: FAIL "*)
+			echo "$line"
+			results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1))
+			;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*)
+			echo "$line"
+			results=$((results + 1))
+			;;
+		VSBENCH-*) echo "$line" ;;
+		"flow-migrate-exit "*) mrc=${line#flow-migrate-exit } ;;
+		*) echo "    | $line" ;;
+		esac
+	done < <(VSLICE_MIG_TMP=$T/migrate VSLICE_MIG_LIB=$LIB VSLICE_MIG_GPU=$GPU0 VSLICE_MIG_GPU2=$GPU1 \
+		VSLICE_MIG_ROUNDS=$(sed -n 's/.*vslice\.mig-rounds=\([0-9]*\).*/\1/p' /proc/cmdline) \
+		timeout 1800 "$LIB/flow-migrate.sh" "$mode" 2>&1
+		echo "flow-migrate-exit $?")
+	if { [[ $mrc == 0 ]] && ((fails == 0)); } || { [[ $mrc == 1 ]] && ((fails > 0)); }; then
+		pass "$name/exit-status"
+	else
+		fail "$name/exit-status" "flow-migrate.sh exited ${mrc:-without a status} after $fails FAIL lines"
+	fi
+}
+
 # --- 9. live changes of a running vGPU's attributes -------------------------
 # flow-live.sh (installed beside this script when the tree has one) checks
 # virsh nodedev-update and mdevctl modify --live on the persistent vGPU,
@@ -955,6 +1007,7 @@ phase1() {
 	run virsh destroy vslice-a
 	step_tenant
 	kill "$UDEV_MONITOR" 2>/dev/null
+	step_migrate migrate
 	# libvirt starts vslice-a by itself at the next boot, with the vGPU
 	# that mdevctl's definition starts then.
 	run virsh autostart vslice-a
@@ -1061,9 +1114,29 @@ stopped_early() {
 trap 'stopped_early $?' EXIT
 trap 'exit 143' TERM
 
+# phase_steps STEP...: the host checks and the steps chosen with
+# vslice.flow-steps=.
+phase_steps() {
+	local s
+	note "first boot, only the steps: $*"
+	boot_checks
+	for s in "$@"; do
+		case $s in
+		migrate) step_migrate migrate ;;
+		mig-bench) step_migrate bench ;;
+		*) fail "flow/steps" "vslice.flow-steps: '$s' is not a step that runs alone (migrate, mig-bench)" ;;
+		esac
+	done
+}
+
 start=$(uptime_s)
 note "lab host up after ${start}s (kernel $(uname -r))"
-if [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
+FLOW_STEPS=$(sed -n 's/.*vslice\.flow-steps=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [[ -n $FLOW_STEPS ]]; then
+	phase=1
+	IFS=, read -ra chosen <<<"$FLOW_STEPS"
+	phase_steps "${chosen[@]}"
+elif [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
 	phase=2
 	phase2
 else
@@ -1086,7 +1159,7 @@ echo "VSLICE-FLOW phase=$phase results=$results failures=$failures"
 echo "VSLICE-DONE rc=$failures"
 finished=1
 sync
-if ((phase == 1)); then
+if ((phase == 1)) && [[ -z $FLOW_STEPS ]]; then
 	systemctl --no-block reboot
 else
 	systemctl --no-block poweroff
