@@ -41,13 +41,18 @@
 #
 #   VSBENCH-MIG copy=precopy|stopcopy load=idle|busy round=N status=...
 #     total_ms= downtime_ms= setup_ms= vfio_bytes= precopy_bytes=
-#     stopcopy_bytes= ram_bytes= precopy_states= redraws=
+#     stopcopy_bytes= qemu_precopy_bytes= qemu_stopcopy_bytes= ram_bytes=
+#     ram_downtime_bytes= precopy_states= redraws=
 #
 # with QEMU's figures (query-migrate: total-time, downtime, setup-time,
-# vfio.transferred, ram.transferred) and the device's stream bytes that
-# QEMU read from the data fd before and after it put the device in
-# STOP_COPY (its trace events vfio_migration_set_state and
-# vfio_save_block), then VSBENCH-MIG-END.  tests/bench/mig-report.py
+# vfio.transferred, ram.transferred, ram.downtime-bytes), the stream
+# bytes the source vGPU gave in pre-copy and in stop-copy (the kernel's
+# vslice/migration_precopy_bytes and migration_stop_copy_bytes), the
+# same as QEMU read them from the data fd before and after it put the
+# device in STOP_COPY (its trace events vfio_migration_set_state and
+# vfio_save_block), how often the device entered PRE_COPY and how many
+# frame pairs a redrawing guest drew while it migrated; then
+# VSBENCH-MIG-END.  tests/bench/mig-report.py
 # makes the table.
 #
 # Every migration runs the same way: capabilities return-path and
@@ -354,29 +359,32 @@ shot_is_not() { # CHECK NAME FILE SEED: the screendump taken is not SEED's pictu
 }
 
 # --- one migration -------------------------------------------------------------
-# migrate SRC DST ACK: DST's QEMU was started by q_start_dest with ACK; QMP
-# migrate SRC -> DST over unix:$TMP/DST/mig.sock with return-path and
+# migrate SRC DST ACK UUID: DST's QEMU was started by q_start_dest with
+# ACK, SRC's has vGPU UUID; QMP migrate SRC -> DST over unix:$TMP/DST/mig.sock with return-path and
 # switchover-ack=ACK, then query-migrate once a second until it ends,
 # raising avail-switchover-bandwidth after the RAM's first pass (above).
 # Sets M_ACCEPTED (0: QEMU took the command; its reply in M_REPLY),
 # M_STATUS, M_INFO (the last query-migrate reply), M_TOTAL, M_DOWN,
 # M_SETUP (ms), M_VFIO, M_RAM, M_RAM_DOWN (bytes: the device's, the
-# RAM's, the RAM's sent while the guest was stopped), and from SRC's trace of this migration M_PRE and M_STOP (the
-# device's stream bytes read before and after it went to STOP_COPY),
-# M_STOPCOPY (1 when it did) and M_PRECOPY_STATES (how often it was put
-# in PRE_COPY).
+# RAM's, the RAM's sent while the guest was stopped); from SRC's trace of
+# this migration M_PRE and M_STOP (the device's stream bytes QEMU read
+# before and after it put the device in STOP_COPY), M_STOPCOPY (1 when it
+# did) and M_PRECOPY_STATES (how often it was put in PRE_COPY); from the
+# kernel (the vGPU's vslice/migration_precopy_bytes and
+# migration_stop_copy_bytes: what its last save gave while the guest ran
+# and from the pause on) M_K_PRE and M_K_STOP.
 q_start_dest() { # NAME UUID ACK
 	local n=$1 u=$2 ack=$3
 	q_start "$n" "$u" -incoming "unix:$TMP/$n/mig.sock" \
 		-global migration.x-return-path=on -global "migration.x-switchover-ack=$ack"
 }
 M_ACCEPTED=1 M_REPLY='' M_STATUS='' M_INFO='' M_TOTAL='' M_DOWN='' M_SETUP='' M_VFIO='' M_RAM='' M_RAM_DOWN=''
-M_PRE='' M_STOP='' M_STOPCOPY='' M_PRECOPY_STATES=''
+M_PRE='' M_STOP='' M_STOPCOPY='' M_PRECOPY_STATES='' M_K_PRE='' M_K_STOP=''
 migrate() {
-	local src=$1 dst=$2 ack=false base end s left raised=0 t0=$SECONDS
+	local src=$1 dst=$2 ack=false base end s left raised=0 t0=$SECONDS u=$4
 	[[ $3 == on ]] && ack=true
 	M_ACCEPTED=1 M_REPLY='' M_STATUS='' M_INFO='' M_TOTAL='' M_DOWN='' M_SETUP='' M_VFIO='' M_RAM='' M_RAM_DOWN=''
-	M_PRE='' M_STOP='' M_STOPCOPY='' M_PRECOPY_STATES=''
+	M_PRE='' M_STOP='' M_STOPCOPY='' M_PRECOPY_STATES='' M_K_PRE='' M_K_STOP=''
 	base=0
 	[[ -f $TMP/$src/trace.log ]] && base=$(wc -l <"$TMP/$src/trace.log")
 	qmp "$src" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":[{\"capability\":\"return-path\",\"state\":true},{\"capability\":\"switchover-ack\",\"state\":$ack}]}}"
@@ -426,7 +434,9 @@ migrate() {
 		     /vfio_migration_set_state/ && /new state PRE_COPY([^_]|$)/ { pc++ }
 		     /vfio_save_block/ { if (sc) s += $NF; else p += $NF }
 		     END { printf "%d %d %d %d\n", p, s, sc, pc }')
-	note "$src -> $dst: $M_STATUS, total ${M_TOTAL:-?} ms, downtime ${M_DOWN:-?} ms, device stream ${M_PRE} B before STOP_COPY and ${M_STOP} B after, QEMU's count ${M_VFIO:-?} B"
+	M_K_PRE=$(cat "$MDEVS/$u/vslice/migration_precopy_bytes" 2>/dev/null)
+	M_K_STOP=$(cat "$MDEVS/$u/vslice/migration_stop_copy_bytes" 2>/dev/null)
+	note "$src -> $dst: $M_STATUS, total ${M_TOTAL:-?} ms, downtime ${M_DOWN:-?} ms; device stream: QEMU read ${M_PRE} B before STOP_COPY and ${M_STOP} B after (its count ${M_VFIO:-?} B), the kernel gave ${M_K_PRE:-?} B in pre-copy and ${M_K_STOP:-?} B in stop-copy"
 	[[ $M_STATUS == completed ]]
 }
 
@@ -493,7 +503,7 @@ flow_migrate() {
 		fail dest-starts "QEMU with vGPU Y and -incoming: status '$(q_status "$dst")'; $(qemu_tail "$dst")"
 		return
 	fi
-	migrate "$src" "$dst" on
+	migrate "$src" "$dst" on "$X"
 	if ((M_ACCEPTED == 0)); then
 		pass migrate-accepted
 	else
@@ -506,15 +516,16 @@ flow_migrate() {
 		fail completed "query-migrate: '$M_STATUS': $(sed -n 's/.*"error-desc": *"\([^"]*\)".*/\1/p' <<<"$M_INFO"); destination: $(qemu_tail "$dst")"
 		return
 	fi
-	# QEMU's figures are there, and its count of the device's bytes is
-	# the sum of the reads its trace shows (the bench's stop-copy bytes
-	# are a part of those).
+	# The bench's figures are there, and agree: QEMU's count of the
+	# device's bytes, the reads its trace shows before and after
+	# STOP_COPY, and what the kernel says it gave in each phase.
 	if [[ $M_TOTAL =~ ^[0-9]+$ && $M_DOWN =~ ^[0-9]+$ && $M_VFIO =~ ^[1-9][0-9]*$ &&
-		$M_STOPCOPY == 1 && $((M_PRE + M_STOP)) == "$M_VFIO" ]]; then
+		$M_STOPCOPY == 1 && $((M_PRE + M_STOP)) == "$M_VFIO" &&
+		"$M_K_PRE $M_K_STOP" == "$M_PRE $M_STOP" ]]; then
 		pass figures
 		note "figures: total ${M_TOTAL} ms, downtime ${M_DOWN} ms, device ${M_VFIO} B (${M_PRE} B pre-copy, ${M_STOP} B stop-copy)"
 	else
-		fail figures "total-time '$M_TOTAL' downtime '$M_DOWN' vfio.transferred '$M_VFIO'; trace: STOP_COPY seen $M_STOPCOPY, $M_PRE + $M_STOP bytes read"
+		fail figures "total-time '$M_TOTAL' downtime '$M_DOWN' vfio.transferred '$M_VFIO'; QEMU's trace: STOP_COPY seen $M_STOPCOPY, '$M_PRE' + '$M_STOP' bytes read; the kernel: '$M_K_PRE' + '$M_K_STOP'"
 	fi
 	expect source-postmigrate postmigrate "$(q_status "$src")"
 	if wait_for 30 status_is "$dst" running; then
@@ -578,7 +589,7 @@ flow_migrate() {
 		fail other-type-dest-starts "QEMU with vGPU Z: $(qemu_tail "$bad")"
 		return
 	fi
-	migrate "$dst" "$bad" on
+	migrate "$dst" "$bad" on "$Y"
 	if ((M_ACCEPTED != 0)); then
 		fail other-type-migrate-fails "migrate was refused at once: $M_REPLY"
 	elif [[ $M_STATUS == failed ]]; then
@@ -686,7 +697,7 @@ hop() {
 		# The migration starts with the guest drawing.
 		sleep 5
 	fi
-	migrate "$CUR" "$dst" "$ack"
+	migrate "$CUR" "$dst" "$ack" "$CUR_U"
 	if [[ -n $rpid ]]; then
 		kill "$rpid" 2>/dev/null
 		wait "$rpid" 2>/dev/null
@@ -695,7 +706,8 @@ hop() {
 	if [[ $copy != transit ]]; then
 		echo "VSBENCH-MIG copy=$copy load=$load round=$round status=${M_STATUS// /_}" \
 			"total_ms=${M_TOTAL:-nan} downtime_ms=${M_DOWN:-nan} setup_ms=${M_SETUP:-nan}" \
-			"vfio_bytes=${M_VFIO:-nan} precopy_bytes=${M_PRE:-nan} stopcopy_bytes=${M_STOP:-nan}" \
+			"vfio_bytes=${M_VFIO:-nan} precopy_bytes=${M_K_PRE:-nan} stopcopy_bytes=${M_K_STOP:-nan}" \
+			"qemu_precopy_bytes=${M_PRE:-nan} qemu_stopcopy_bytes=${M_STOP:-nan}" \
 			"ram_bytes=${M_RAM:-nan} ram_downtime_bytes=${M_RAM_DOWN:-nan} precopy_states=${M_PRECOPY_STATES:-nan} redraws=$redraws"
 	fi
 	if [[ $M_STATUS != completed ]]; then
@@ -733,7 +745,7 @@ bench_migrate() {
 		# shellcheck source=tests/lab/vmguest.conf
 		. "$VMG/vmguest.conf"
 		echo "$VMGUEST_MEM"
-	) mode=$DMODE rounds=$ROUNDS switchover_bw=$SWITCHOVER_BW downtime_limit_ms=300 qemu=$("$QEMU" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') kernel=$(uname -r) stopcopy_bytes_from=qemu-trace-vfio_save_block"
+	) mode=$DMODE rounds=$ROUNDS switchover_bw=$SWITCHOVER_BW downtime_limit_ms=300 qemu=$("$QEMU" --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') kernel=$(uname -r) stopcopy_bytes_from=kernel"
 	if [[ ! -w $PRECOPY ]]; then
 		fail precopy-parameter "no $PRECOPY: this vslice_gpu has no migration support"
 		echo "VSBENCH-MIG-ERROR no $PRECOPY"
