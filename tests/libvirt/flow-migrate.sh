@@ -12,7 +12,13 @@
 # line is a pair of FIFOs, its QMP a unix socket.  The destination waits
 # with -incoming unix:SOCKET; the source gets QMP migrate.
 #
-#   flow-migrate.sh migrate      the flow's step (results libvirt/migrate/*)
+#   flow-migrate.sh start        the flow's step, its first part: creates
+#                                the vGPUs and starts the source QEMU,
+#                                whose guest boots while the flow goes on
+#                                (state in VSLICE_MIG_TMP)
+#   flow-migrate.sh migrate      the flow's step, from where start left it
+#                                (or from the beginning without it);
+#                                results libvirt/migrate/*
 #   flow-migrate.sh bench        the benchmark (results libvirt/mig-bench/*,
 #                                figures as VSBENCH-MIG lines)
 #
@@ -92,10 +98,10 @@ export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 MODE=${1:-}
 case $MODE in
-migrate) STEP=migrate ;;
+start | migrate) STEP=migrate ;;
 bench) STEP=mig-bench ;;
 *)
-	echo "usage: $0 migrate|bench" >&2
+	echo "usage: $0 start|migrate|bench" >&2
 	exit 2
 	;;
 esac
@@ -110,7 +116,7 @@ PRECOPY=/sys/module/vslice_gpu/parameters/precopy
 # Upper bounds under nested TCG on a busy 2-core machine: the guest's boot
 # to bochs-drm (t-80 and the flow allow the same), a KMS client's two
 # frames, one migration of a 256 MiB guest with a 64 MiB slice.
-BOOT_SECS=600
+BOOT_SECS=900
 KMS_SECS=300
 MIG_SECS=600
 # avail-switchover-bandwidth once the RAM's first pass is done, bytes per
@@ -441,7 +447,8 @@ migrate() {
 }
 
 # --- the flow's step ----------------------------------------------------------
-MIGRATE_CHECKS='create-vgpus source-starts guest-boots bochs-drm-binds guest-shows
+START_CHECKS='create-vgpus source-starts'
+MIGRATE_CHECKS='guest-boots bochs-drm-binds guest-shows
 	source-screendump no-blocker dest-starts migrate-accepted completed figures
 	source-postmigrate dest-running dest-screendump-same-picture guest-answers
 	dest-flip-screendump dest-new-frame-screendump dest-new-frame-not-old-picture
@@ -452,26 +459,37 @@ MIGRATE_CHECKS='create-vgpus source-starts guest-boots bochs-drm-binds guest-sho
 
 refused_lines() { dmesg 2>/dev/null | grep -c 'migration stream refused'; }
 
-flow_migrate() {
-	local X='' Y='' Z='' l seed0 seed1 seed2 src=mig-src dst=mig-dst bad=mig-other reopen=mig-reopen
-	local before err
+# The first part: X, Y, Z and the source QEMU, whose guest then boots.
+# Its state goes to $TMP/state for the second (X Y Z, and STARTED=1 when
+# the source runs).
+X='' Y='' Z=''
+flow_start() {
+	local src=mig-src
 	new_vgpu X "$GPU" vslice-s32 && new_vgpu Y "$GPU" vslice-s32 &&
 		new_vgpu Z "$GPU2" vslice-s16
+	printf 'X=%s\nY=%s\nZ=%s\nVGPUS=(%s)\n' "$X" "$Y" "$Z" "${VGPUS[*]}" >"$TMP/state"
 	if ((${#VGPUS[@]} != 3)); then
 		fail create-vgpus "vslicectl create: $OUT"
-		return
+		return 1
 	fi
 	pass create-vgpus
 	note "X=$X Y=$Y (vslice-s32 on $GPU), Z=$Z (vslice-s16 on $GPU2)"
 
 	q_start "$src" "$X"
+	echo "QEMUS=($src)" >>"$TMP/state"
 	if wait_for 60 test -S "$TMP/$src/qmp.sock" && sleep 5 && q_alive "$src" &&
 		[[ $(q_status "$src") == running ]]; then
 		pass source-starts
+		echo STARTED=1 >>"$TMP/state"
 	else
 		fail source-starts "QEMU with vGPU X: $(qemu_tail "$src")"
-		return
+		return 1
 	fi
+}
+
+flow_migrate() {
+	local l seed0 seed1 seed2 src=mig-src dst=mig-dst bad=mig-other reopen=mig-reopen
+	local before err
 	boot "$src" "" || return
 	if l=$(g_cmd "$src" "display $DMODE" SHOWN "$KMS_SECS") &&
 		[[ $(field mode "$l") == "$DMODE" && $(field buf "$l") == 0 ]]; then
@@ -815,8 +833,17 @@ cleanup() {
 }
 
 # --- main -----------------------------------------------------------------------
-if [[ $MODE == migrate ]]; then
+STARTED=0
+if [[ $MODE == start ]]; then
+	rm -f "$TMP/state"
+	ALL=$START_CHECKS
+elif [[ $MODE == migrate && -f $TMP/state ]]; then
+	# shellcheck disable=SC1091 # written by the start mode
+	. "$TMP/state"
 	ALL=$MIGRATE_CHECKS
+	((STARTED)) || STOPPED="the source QEMU did not start (create-vgpus, source-starts)"
+elif [[ $MODE == migrate ]]; then
+	ALL="$START_CHECKS $MIGRATE_CHECKS"
 else
 	[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || {
 		echo "flow-migrate: VSLICE_MIG_ROUNDS must be a positive number, not '$ROUNDS'" >&2
@@ -835,12 +862,18 @@ elif ((qmaj < 8 || (qmaj == 8 && qmin < 1))); then
 	STOPPED="QEMU $qmaj.$qmin has no VFIO migration v2"
 elif [[ ! -x $LIB/qmp || ! -x $LIB/shot-check || ! -f $VMG/vmguest.conf ]]; then
 	STOPPED="no $LIB/qmp, $LIB/shot-check or $VMG/vmguest.conf in this image"
-else
-	if [[ $MODE == migrate ]]; then
-		flow_migrate
-	else
-		bench_migrate
+elif [[ $MODE == start ]]; then
+	# The source runs on for the migrate mode, which also cleans up
+	# after a failure here.
+	flow_start
+elif [[ $MODE == migrate ]]; then
+	if [[ ! -f $TMP/state ]]; then
+		flow_start && STARTED=1
 	fi
+	((STARTED)) && flow_migrate
+	cleanup
+else
+	bench_migrate
 	cleanup
 fi
 [[ $MODE == bench ]] && echo "VSBENCH-MIG-END failures=$failures"
