@@ -835,7 +835,9 @@ cleanup() {
 # --- main -----------------------------------------------------------------------
 STARTED=0
 if [[ $MODE == start ]]; then
-	rm -f "$TMP/state"
+	# The migrate mode goes on from this state, also when it stays empty
+	# (start reported its checks, as SKIPs).
+	: >"$TMP/state"
 	ALL=$START_CHECKS
 elif [[ $MODE == migrate && -f $TMP/state ]]; then
 	# shellcheck disable=SC1091 # written by the start mode
