@@ -117,7 +117,8 @@ PRECOPY=/sys/module/vslice_gpu/parameters/precopy
 # to bochs-drm (t-80 and the flow allow the same), a KMS client's two
 # frames, one migration of a 256 MiB guest with a 64 MiB slice.
 BOOT_SECS=900
-KMS_SECS=300
+KMS_SECS=600
+CMD_SECS=300
 MIG_SECS=600
 # avail-switchover-bandwidth once the RAM's first pass is done, bytes per
 # second (above), and how much RAM may be left by then.
@@ -179,13 +180,18 @@ run() {
 
 # --- vGPUs --------------------------------------------------------------------
 VGPUS=()
-new_vgpu() { # VAR GPU TYPE: create one, its UUID in VAR
+# The guest's fbdev console takes the EDID's preferred mode, the vGPU's
+# max_resolution, and its /init draws all of it before it takes
+# commands: the display mode keeps that short under nested TCG.
+new_vgpu() { # VAR GPU TYPE: create one with max_resolution $DMODE, its UUID in VAR
 	local u
 	u=$(cat /proc/sys/kernel/random/uuid)
 	run vslicectl create "$2" "$3" --uuid "$u"
 	((rc == 0)) || return 1
 	VGPUS+=("$u")
 	printf -v "$1" '%s' "$u"
+	run sh -c 'printf "%s\n" "$1" >"$2"' new_vgpu "$DMODE" "$MDEVS/$u/vslice/max_resolution"
+	((rc == 0))
 }
 is_free() { # UUID: vslicectl says no one has it open
 	vslicectl list "$1" | grep -Eq "^$1 +[^ ]+ +[^ ]+ +free( |\$)"
@@ -319,7 +325,7 @@ boot() {
 		return 1
 	fi
 	l=$(g_wait "$n" DEV 1 "$BOOT_SECS")
-	if [[ $(field driver "$l") == bochs-drm ]] && g_wait "$n" DRAWN 1 120 >/dev/null; then
+	if [[ $(field driver "$l") == bochs-drm ]] && g_wait "$n" DRAWN 1 "$BOOT_SECS" >/dev/null; then
 		pass "${p}bochs-drm-binds"
 		note "$n: $l"
 	else
@@ -555,7 +561,7 @@ flow_migrate() {
 	# The same picture, on the destination's console of vGPU Y.
 	shot_is dest-screendump-same-picture "$dst" migrated "$seed0"
 	# The guest runs on: its /init answers on the destination's serial line.
-	if l=$(g_cmd "$dst" ping PONG 120) && [[ $(field device "$l") == present ]]; then
+	if l=$(g_cmd "$dst" ping PONG "$CMD_SECS") && [[ $(field device "$l") == present ]]; then
 		pass guest-answers
 	else
 		fail guest-answers "no 'VMGUEST-PONG device=present' on the destination's serial line: '${l:-nothing}'; console: $(con_tail "$dst")"
@@ -563,14 +569,14 @@ flow_migrate() {
 	fi
 	# The page flip moves Y's scanout to the second buffer, drawn before
 	# the migration.
-	if l=$(g_cmd "$dst" flip FLIPPED 120) && [[ $(field buf "$l") == 1 ]]; then
+	if l=$(g_cmd "$dst" flip FLIPPED "$CMD_SECS") && [[ $(field buf "$l") == 1 ]]; then
 		seed1=$(field seed "$l")
 		shot_is dest-flip-screendump "$dst" flipped "$seed1"
 	else
 		fail dest-flip-screendump "want VMGUEST-FLIPPED buf=1, got '${l:-nothing}'; console: $(con_tail "$dst")"
 	fi
 	# A frame drawn after the migration, of a new seed, is what Y shows.
-	if g_cmd "$dst" display-end RELEASED 120 >/dev/null &&
+	if g_cmd "$dst" display-end RELEASED "$CMD_SECS" >/dev/null &&
 		l=$(g_cmd "$dst" "display $DMODE" SHOWN "$KMS_SECS"); then
 		seed2=$(field seed "$l")
 		if [[ $seed2 == "$seed0" || $seed2 == "${seed1:-}" ]]; then
@@ -638,7 +644,7 @@ flow_migrate() {
 	fi
 	# Its guest draws on: a page flip (back to the first buffer of the
 	# frame drawn after the migration) reaches the screen.
-	if l=$(g_cmd "$dst" flip FLIPPED 120) && [[ $(field buf "$l") == 1 ]]; then
+	if l=$(g_cmd "$dst" flip FLIPPED "$CMD_SECS") && [[ $(field buf "$l") == 1 ]]; then
 		shot_is other-type-source-draws "$dst" after-failed "$(field seed "$l")"
 	else
 		fail other-type-source-draws "want VMGUEST-FLIPPED buf=1, got '${l:-nothing}'; console: $(con_tail "$dst")"
@@ -679,8 +685,8 @@ bench_checks() {
 # full frames again and again; each frame pair is a VMGUEST-SHOWN line.
 redraw() {
 	while q_alive "$1"; do
-		g_cmd "$1" display-end RELEASED 120 >/dev/null || break
-		g_cmd "$1" "display $DMODE" SHOWN 120 >/dev/null || break
+		g_cmd "$1" display-end RELEASED "$CMD_SECS" >/dev/null || break
+		g_cmd "$1" "display $DMODE" SHOWN "$CMD_SECS" >/dev/null || break
 	done
 }
 # settle NAME: the guest shows one picture and does nothing else.
