@@ -300,6 +300,7 @@ static ssize_t vgpu_mig_save_read(struct file *filp, char __user *buf,
 		len -= n;
 		if (fatal_signal_pending(current))
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&migf->io_lock);
 	return done ? done : err;
@@ -420,6 +421,7 @@ static ssize_t vgpu_mig_resume_write(struct file *filp, const char __user *buf,
 		done += n;
 		if (fatal_signal_pending(current))
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&migf->io_lock);
 	/* A refused stream is refused at once, not after a short write. */
