@@ -656,13 +656,14 @@ static struct file *vgpu_mig_step(struct mdev_device *mdev,
 		vgpu_mig_end_save(mdev, inst);
 		return NULL;
 	}
+	/* The pre-copy data file goes on: no new one (QEMU refuses one). */
 	if (mig_precopy(cur) && next == VFIO_DEVICE_STATE_STOP_COPY) {
 		migf = inst->mig.save;
 		mutex_lock(&migf->lock);
 		vgpu_mig_capture(inst, &migf->dev);
 		migf->stop_copy = true;
 		mutex_unlock(&migf->lock);
-		return get_file(migf->filp);
+		return NULL;
 	}
 	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_STOP_COPY)
 		return vgpu_mig_start_save(mdev, inst, true);
