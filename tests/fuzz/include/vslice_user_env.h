@@ -51,18 +51,17 @@ static inline u32 crc32_le(u32 crc, const u8 *p, size_t len)
  */
 static inline long strscpy(char *dst, const char *src, size_t size)
 {
-	size_t len;
+	const char *nul = size ? memchr(src, '\0', size) : NULL;
 
 	if (!size)
 		return -E2BIG;
-	len = strnlen(src, size);
-	if (len == size) {
+	if (!nul) {
 		memcpy(dst, src, size - 1);
 		dst[size - 1] = '\0';
 		return -E2BIG;
 	}
-	memcpy(dst, src, len + 1);
-	return len;
+	memcpy(dst, src, nul - src + 1);
+	return nul - src;
 }
 
 /* The kernel's uuid_t, uuid_is_valid() and uuid_parse() (lib/uuid.c). */
