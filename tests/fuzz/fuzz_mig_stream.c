@@ -11,7 +11,8 @@
  * and the rest of the input mutates that stream record by record (flip a
  * bit, set a field with or without fixing the CRC, drop, duplicate or
  * swap records, truncate, append) before the END totals are optionally
- * recomputed, so that mutations reach the checks behind the CRCs.
+ * recomputed, so that mutations reach the checks behind the CRCs (and
+ * then maybe made wrong again, by one).
  *
  * The stream goes to the parser in pieces the input chooses, and again
  * whole to a second parser.  Checked on every input:
@@ -381,10 +382,32 @@ static u64 interesting(u32 pick, u32 raw)
 	return values[raw % ARRAY_SIZE(values)];
 }
 
-/* Apply the input's mutations; END totals last if the input asks. */
+/* The last END record counts or sums wrong, its own CRC right. */
+static void edit_end(u32 a)
+{
+	u32 i = nrec;
+	u8 *e;
+
+	while (i-- > 0)
+		if (le32(stream + recs[i].at) == VGPU_MIG_REC_END &&
+		    recs[i].size == HDR + VGPU_MIG_END_LEN)
+			break;
+	if (i >= nrec)
+		return;
+	e = stream + recs[i].at + HDR;
+	if (a % 6 < 2)
+		put32(e, le32(e) + (a % 6 ? 1 : -1));
+	else if (a % 6 < 4)
+		put64(e + 4, le64(e + 4) + (a % 6 == 2 ? MPAGE : -1ULL));
+	else
+		put32(e + 12, le32(e + 12) ^ 1U << (a >> 8) % 32);
+	fix_crc(&recs[i]);
+}
+
+/* Apply the input's mutations; END totals after them if the input asks. */
 static void mutate(struct input *in, bool reseal)
 {
-	u32 trunc = 0, append = 0, ops = 0, least = take(in, 1) % 6;
+	u32 trunc = 0, append = 0, end_edit = 0, ops = 0, least = take(in, 1) % 6;
 
 	while ((in->n || ops < least) && ops++ < 32 && nrec) {
 		u32 op = take(in, 1), i = take(in, 1) % nrec, a = take(in, 4);
@@ -474,7 +497,9 @@ static void mutate(struct input *in, bool reseal)
 			fix = false;
 			break;
 		default:
-			if (op & 0x40)
+			if (op & 0x20)
+				end_edit = a | 1;
+			else if (op & 0x40)
 				append = 1 + a % 64;
 			else
 				trunc = a % slen;
@@ -486,6 +511,8 @@ static void mutate(struct input *in, bool reseal)
 	}
 	if (reseal)
 		reseal_ends();
+	if (end_edit)
+		edit_end(end_edit);
 	if (trunc)
 		slen = trunc;
 	if (append && slen + append <= STREAM_MAX) {
