@@ -382,6 +382,12 @@ static u64 interesting(u32 pick, u32 raw)
 	return values[raw % ARRAY_SIZE(values)];
 }
 
+/* Values of the device record's words at the edges of what it may hold. */
+static const u32 edges[] = {
+	0, 1, 2, 3, 128, VGPU_EDID_MAX_SIZE - 1, VGPU_EDID_MAX_SIZE, VGPU_EDID_MAX_SIZE + 1,
+	VGPU_EDID_MAX_SIZE + 128, 0x80000000, 0xffffffff,
+};
+
 /* The last END record counts or sums wrong, its own CRC right. */
 static void edit_end(u32 a)
 {
@@ -464,7 +470,7 @@ static void mutate(struct input *in, bool reseal)
 				b[VGPU_CFG_SIZE + (a >> 8) % (2 * DISPI_NR)] ^= a >> 16;
 			else if (a % 4 == 2)
 				put32(b + VGPU_CFG_SIZE + 2 * DISPI_NR + 0x20 + 4 * ((a >> 8) % 4),
-				      (a >> 16) % 1100);
+				      edges[(a >> 16) % ARRAY_SIZE(edges)]);
 			else
 				put32(b + VGPU_CFG_SIZE + 2 * DISPI_NR + 0x20 + 4 * ((a >> 8) % 4),
 				      1U << (a >> 16) % 32);
@@ -477,7 +483,8 @@ static void mutate(struct input *in, bool reseal)
 			if (a % 4 == 0)
 				put32(b + HDR + 8, (a >> 8) % 3 | ((a >> 16) % 3) << 16);
 			else if (a % 4 == 1)
-				b[HDR + 12 + (a >> 8) % VGPU_FW_ID_LEN] = a >> 16;
+				b[HDR + 12 + (a >> 8) % VGPU_FW_ID_LEN] = a & 0x1000000 ? a >> 16 :
+									  "\0s12"[(a >> 16) % 4];
 			else
 				put32(b + HDR + 12 + VGPU_FW_ID_LEN + 4 * ((a >> 8) % 4),
 				      le32(b + HDR + 12 + VGPU_FW_ID_LEN + 4 * ((a >> 8) % 4)) +
