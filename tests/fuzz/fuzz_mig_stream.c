@@ -388,6 +388,16 @@ static const u32 edges[] = {
 	VGPU_EDID_MAX_SIZE + 128, 0x80000000, 0xffffffff,
 };
 
+/* Type ids near the destination's. */
+static const char * const type_ids[] = { "s", "s10", "s2", "S1", "s1 ", "" };
+
+/* A type id field: the id, NUL-padded. */
+static void set_type_id(u8 *field, const char *id)
+{
+	memset(field, 0, VGPU_FW_ID_LEN);
+	memcpy(field, id, strlen(id));
+}
+
 /* The last END record counts or sums wrong, its own CRC right. */
 static void edit_end(u32 a)
 {
@@ -447,7 +457,10 @@ static void mutate(struct input *in, bool reseal)
 				put32(b + 4, interesting(op >> 4, a));
 			break;
 		case 3:
+			/* An offset, and maybe a length to go with it. */
 			put64(b + 8, interesting(op >> 4, a) + (op & 0x10 ? a % 8 : 0));
+			if (op & 0x40)
+				resize(i, MPAGE << (a >> 24) % 5);
 			break;
 		case 4:
 			put32(b + 20, a | 1);
@@ -482,9 +495,11 @@ static void mutate(struct input *in, bool reseal)
 				break;
 			if (a % 4 == 0)
 				put32(b + HDR + 8, (a >> 8) % 3 | ((a >> 16) % 3) << 16);
+			else if (a % 4 == 1 && a & 0x100)
+				b[HDR + 12 + (a >> 16) % VGPU_FW_ID_LEN] = a >> 24;
 			else if (a % 4 == 1)
-				b[HDR + 12 + (a >> 8) % VGPU_FW_ID_LEN] = a & 0x1000000 ? a >> 16 :
-									  "\0s12"[(a >> 16) % 4];
+				set_type_id(b + HDR + 12,
+					    type_ids[(a >> 16) % ARRAY_SIZE(type_ids)]);
 			else
 				put32(b + HDR + 12 + VGPU_FW_ID_LEN + 4 * ((a >> 8) % 4),
 				      le32(b + HDR + 12 + VGPU_FW_ID_LEN + 4 * ((a >> 8) % 4)) +
