@@ -580,8 +580,8 @@ static int vgpu_mig_load(struct mdev_device *mdev, struct vgpu_instance *inst)
 	ret = vgpu_cfg_check_saved(&inst->cfg, dev->cfg, &bad);
 	if (ret) {
 		snprintf(p->why, sizeof(p->why),
-			 "config space byte 0x%02x is 0x%02x, read-only bits of this vGPU's are 0x%02x",
-			 bad, dev->cfg[bad], inst->cfg.reset[bad]);
+			 "config space byte 0x%02x is 0x%02x, a value the guest cannot write there",
+			 bad, dev->cfg[bad]);
 	} else {
 		ret = vgpu_regs_check_saved(&inst->regs, dev->dispi, dev->irq_status,
 					    dev->irq_enable, &bad);
