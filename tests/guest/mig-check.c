@@ -643,8 +643,10 @@ static int feature_checks(void)
 		      sizeof(rep));
 	for (size_t i = 0; i < sizeof(bitmap) / 8; i++)
 		set += __builtin_popcountll(bitmap[i]);
-	check(!ret && !set, "dma-logging-report-empty", "%s, %zu pages reported dirty",
-	      err_name(ret), set);
+	check(!ret && !set, "dma-logging-report-empty", "%s%s, %zu pages reported dirty",
+	      err_name(ret), ret == -EOPNOTSUPP ? " (a VFIO core without iova_bitmap, "
+	      "CONFIG_IOMMUFD_DRIVER unset: QEMU's dirty sync of a migration fails the same way)" :
+	      "", set);
 	ret = feature(&X, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0);
 	check(!ret, "dma-logging-stop", "%s", err_name(ret));
 
@@ -810,10 +812,16 @@ static void live_move(void)
 	ret = mig_set(&X, ST(STOP_COPY), &fd2);
 	if (fd2 >= 0)
 		close(fd2);
-	if (!check(!ret && fd2 < 0 && mig_get(&X) == ST(STOP_COPY), "stop-copy-from-pre-copy",
-		   "%s, new data fd %d (the pre-copy fd goes on), state %s", err_name(ret), fd2,
-		   st_name(mig_get(&X))))
+	if (!check(!ret && mig_get(&X) == ST(STOP_COPY), "stop-copy-from-pre-copy",
+		   "%s, state %s", err_name(ret), st_name(mig_get(&X))))
 		goto out;
+	/*
+	 * The saving states share one session: QEMU keeps reading the
+	 * pre-copy fd and fails the migration ("data_fd out of sync") when
+	 * this arc hands it another.
+	 */
+	check(fd2 < 0, "stop-copy-from-pre-copy-no-new-fd",
+	      "the kernel returned a data fd (%d) for PRE_COPY -> STOP_COPY", fd2);
 	ret = data_size(&X, &len);
 	check(!ret && len > 0 && len <= X.slice / 100, "data-size-stop-copy",
 	      "%s, %llu bytes (at most 1%% of the slice after pre-copy)", err_name(ret),
@@ -1124,7 +1132,8 @@ static void fsm_checks(void)
 	}
 	for (uint32_t from = ST(STOP); from < NSTATES; from++)
 		for (uint32_t to = ST(STOP); to < NSTATES; to++)
-			arc(from, to);
+			if (from != ST(STOP_COPY) || (to != ST(PRE_COPY) && to != ST(PRE_COPY_P2P)))
+				arc(from, to);	/* the two blocked ones are below */
 	for (uint32_t from = ST(STOP); from < NSTATES; from++) {
 		if (from == ST(RESUMING))
 			continue;	/* leaving it needs a stream: covered by the arcs */
@@ -1164,7 +1173,8 @@ static void move_back(void)
 		memcpy(want + i * 4, &v, 4);
 	}
 	memcpy((void *)map, want, Y.slice);
-	ret = set_mode(&Y, 800, 600, 0x200000) ||
+	/* 800 x 4 bytes a line: 640 lines is a page-aligned 2000 KiB in. */
+	ret = set_mode(&Y, 800, 600, 640 * 3200) ||
 	      mmio32(&Y, IRQ_ENABLE, 1) ? -1 : 0;
 	check(!ret, "back/y-setup", "a register write failed");
 	snap(&Y, &sy);
