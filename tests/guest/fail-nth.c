@@ -25,11 +25,11 @@
  *              PRE_COPY -> STOP_COPY) must give stream bytes.  After a
  *              failure the device must still be in FROM, and after a
  *              reset the same two moves, disarmed, must work.
- * mig-load:    a stream saved (stop-copy) from the device and written
- *              back in RESUMING, then RESUMING -> STOP; armed from the
- *              first write on.  After a failure the device must still be
- *              in RESUMING, and after a reset the same load, disarmed,
- *              must work and reach RUNNING.
+ * mig-load:    a stream saved (stop-copy) from the device, then, armed
+ *              from STOP on: RESUMING, the stream written back, RESUMING
+ *              -> STOP.  After a failure the device must be in STOP (no
+ *              resume fd came) or still in RESUMING, and after a reset
+ *              the same load, disarmed, must work and reach RUNNING.
  *
  * Prints "<INJECTED|CLEAN> <OK|errno name>": INJECTED when the Nth point
  * was reached (the fault fired), CLEAN when the operation made fewer than
@@ -325,32 +325,34 @@ static int do_mig_state(unsigned int n, const char *uuid, uint32_t from, uint32_
 }
 
 /*
- * RESUMING, the stream, STOP, armed with @armed_n from the first write
- * on unless it is 0: 0 or the errno of the first failure, -1 when
- * arming failed.
+ * From STOP: RESUMING, the stream, RESUMING -> STOP; armed with @armed_n
+ * from the move to RESUMING on unless it is 0.  Returns 0 or the errno
+ * of the first failure, with *@want the state a failure must leave
+ * (STOP when RESUMING was not reached, else RESUMING); -1 when a step
+ * before arming failed, or arming did.
  */
-static int load(int device, const uint8_t *buf, size_t len, unsigned int armed_n)
+static int load(int device, const uint8_t *buf, size_t len, unsigned int armed_n,
+		uint32_t *want)
 {
-	int fd, err = mig_set(device, VFIO_DEVICE_STATE_RESUMING, &fd);
+	int fd, none, err;
 
+	if (mig_set(device, VFIO_DEVICE_STATE_STOP, &none) || (armed_n && arm(armed_n)))
+		return -1;
+	*want = VFIO_DEVICE_STATE_STOP;
+	err = mig_set(device, VFIO_DEVICE_STATE_RESUMING, &fd);
 	if (err)
 		return err;
-	if (armed_n && arm(armed_n)) {
-		close(fd);
-		return -1;
-	}
+	*want = VFIO_DEVICE_STATE_RESUMING;
 	err = write_all(fd, buf, len);
-	if (!err) {
-		int none;
-
+	if (!err)
 		err = mig_set(device, VFIO_DEVICE_STATE_STOP, &none);
-	}
 	close(fd);
 	return err;
 }
 
 static int do_mig_load(unsigned int n, const char *uuid)
 {
+	uint32_t want = 0, dummy;
 	uint8_t *buf = NULL;
 	int device, err, fd;
 	char group[64];
@@ -368,23 +370,24 @@ static int do_mig_load(unsigned int n, const char *uuid)
 		fprintf(stderr, "fail-nth: saving the stream: %s\n", strerror(err ? err : errno));
 		return 2;
 	}
-	err = load(device, buf, len, n);
-	if (err < 0 || nth_fd < 0 || disarm_and_report(err))
+	err = load(device, buf, len, n, &want);
+	if (err < 0 || disarm_and_report(err))
 		return 2;
 	if (!err) {
 		if (mig_get(device) != VFIO_DEVICE_STATE_STOP)
 			printf(" NOT-RECOVERED state %u after the load\n", mig_get(device));
 		else if (!mig_reset(device))
 			printf(" RECOVERED\n");
-	} else if (mig_get(device) != VFIO_DEVICE_STATE_RESUMING) {
-		printf(" NOT-RECOVERED state %u after the failed load, want RESUMING\n",
-		       mig_get(device));
+	} else if (mig_get(device) != want) {
+		printf(" NOT-RECOVERED state %u after the failed load, want %u\n",
+		       mig_get(device), want);
 	} else if (!mig_reset(device)) {
-		err = load(device, buf, len, 0);
+		err = load(device, buf, len, 0, &dummy);
 		if (!err && mig_set(device, VFIO_DEVICE_STATE_RUNNING, &fd))
 			err = errno;
 		if (err)
-			printf(" NOT-RECOVERED the disarmed load: %s\n", strerrorname_np(err));
+			printf(" NOT-RECOVERED the disarmed load: %s\n",
+			       err < 0 ? "cannot reach STOP" : strerrorname_np(err));
 		else
 			printf(" RECOVERED\n");
 	}
