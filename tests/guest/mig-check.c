@@ -908,10 +908,13 @@ out:
  * the first error, at a write or at RESUMING -> STOP, is one of them,
  * RESUMING -> STOP fails with it, the device stays in RESUMING, its
  * config space and registers are as before, and the kernel logged a line
- * naming the vGPU and every one of @words.
+ * naming the vGPU and every one of @words.  Unless @applied is -1, the
+ * VRAM records that ended before byte @applied of @p went into the slice
+ * before the refusal and must be zero now, and the rest of the slice as
+ * X left it: nothing of a refused stream stays.
  */
 static int refused(const char *name, struct vgpu *v, const uint8_t *p, size_t len,
-		   const int *errs, const char *const *words)
+		   const int *errs, const char *const *words, long applied)
 {
 	struct snapshot before, after;
 	char n[96], line[200];
@@ -948,6 +951,29 @@ static int refused(const char *name, struct vgpu *v, const uint8_t *p, size_t le
 	check(kmsg_find(v, words, line, sizeof(line)), n,
 	      "no kernel log line naming %s and the refusal%s%s", v->uuid, line[0] ? ": " : "",
 	      line);
+	if (applied >= 0) {
+		uint8_t *want = malloc(v->slice);
+		size_t off = 0;
+
+		snprintf(n, sizeof(n), "%s/vram-zeroed", name);
+		if (want) {
+			memcpy(want, shadow, v->slice);
+			while (off + REC_HDR <= (size_t)applied) {
+				uint32_t rlen = le32(p + off + 4);
+				uint64_t at = le64(p + off + 8);
+
+				if (off + REC_HDR + rlen > (size_t)applied)
+					break;
+				if (le32(p + off) == REC_VRAM && at + rlen <= v->slice)
+					memset(want + at, 0, rlen);
+				off += REC_HDR + rlen;
+			}
+			expect_vram(n, v, want);
+			free(want);
+		} else {
+			check(0, n, "out of memory");
+		}
+	}
 	close(fd);
 	return 0;
 }
@@ -992,7 +1018,7 @@ static void flip_case(const char *name, long rec, size_t at_in_rec, const int *e
 		return;
 	}
 	good.p[at] ^= 0x10;
-	refused(name, &Y, good.p, good.len, errs, words);
+	refused(name, &Y, good.p, good.len, errs, words, rec);
 	good.p[at] ^= 0x10;
 	retry_good(name);
 }
@@ -1021,7 +1047,7 @@ static void refusal_checks(void)
 	      dev, good.len);
 
 	/* Another type: refused at the header, and Z works on. */
-	refused("other-type", &Z, good.p, good.len, einval, type_words);
+	refused("other-type", &Z, good.p, good.len, einval, type_words, -1);
 	ret = reset(&Z);
 	check(!ret && mig_get(&Z) == ST(RUNNING), "other-type/reset", "%s, state %s",
 	      err_name(ret), st_name(mig_get(&Z)));
@@ -1034,9 +1060,10 @@ static void refusal_checks(void)
 	      err_name(ret), v);
 
 	/* Truncated: in the middle of a VRAM record, and just before END. */
-	refused("truncated-mid-record", &Y, good.p, vram + REC_HDR + 1000, einval, cut);
+	refused("truncated-mid-record", &Y, good.p, vram + REC_HDR + 1000, einval, cut,
+		vram + REC_HDR + 1000);
 	retry_good("truncated-mid-record");
-	refused("truncated-before-end", &Y, good.p, end, einval, cut);
+	refused("truncated-before-end", &Y, good.p, end, einval, cut, end);
 	retry_good("truncated-before-end");
 
 	/* A byte flipped: in each kind of record. */
@@ -1052,7 +1079,7 @@ static void refusal_checks(void)
 
 		memcpy(extra.p, good.p, good.len);
 		memcpy(extra.p + good.len, good.p + vram, rlen);
-		refused("after-end", &Y, extra.p, good.len + rlen, einval, after);
+		refused("after-end", &Y, extra.p, good.len + rlen, einval, after, good.len);
 		retry_good("after-end");
 	}
 	free(extra.p);
