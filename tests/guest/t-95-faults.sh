@@ -160,6 +160,35 @@ step_irqs() {
 sweep set-irqs step_irqs
 expect irqs-then-remove OK "$(timeout 60 sysfs-write "$MDEVS/$u/remove" 1)"
 
+# Migration (VFIO migration v2): entering PRE_COPY, STOP_COPY and
+# RESUMING, and a whole load (RESUMING, the
+# stream's writes, RESUMING -> STOP).  A failure gives ENOMEM, no data
+# fd, the device still in the state it was in (a load: STOP or
+# RESUMING); after a reset the same moves work (fail-nth prints
+# RECOVERED).  What the failures allocated and dropped is kmemleak's to
+# find below.
+check mig-setup create "$GPU0" s16 "$u"
+# step_mig N OPERATION ARGS...: one fail-nth migration run.
+step_mig() {
+	_r=$(fail-nth "$@") || { echo "WHY: fail-nth: $_r"; return 1; }
+	echo "$_r"
+	case "$_r" in
+	"CLEAN OK RECOVERED" | "INJECTED OK RECOVERED" | "INJECTED ENOMEM RECOVERED") ;;
+	*) echo "WHY: $_r"; return 1 ;;
+	esac
+}
+# States: enum vfio_device_mig_state (STOP 1, RUNNING 2, STOP_COPY 3,
+# RESUMING 4, PRE_COPY 6).
+step_pre_copy() { step_mig "$1" mig-state "$u" 2 6; }
+step_stop_copy() { step_mig "$1" mig-state "$u" 1 3; }
+step_resuming() { step_mig "$1" mig-state "$u" 1 4; }
+step_load() { step_mig "$1" mig-load "$u"; }
+sweep mig-pre-copy step_pre_copy
+sweep mig-stop-copy step_stop_copy
+sweep mig-resuming step_resuming
+sweep mig-load step_load
+expect mig-then-remove OK "$(timeout 60 sysfs-write "$MDEVS/$u/remove" 1)"
+
 # Binding a GPU (parent registration, types, sysfs): a failure leaves
 # the GPU unbound with no types; a success has every type with its full
 # count (the test kernel probes each bind twice, DEBUG_TEST_DRIVER_REMOVE,
