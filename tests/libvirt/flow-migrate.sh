@@ -217,6 +217,10 @@ q_alive() {
 }
 # q_start NAME UUID [QEMU ARGS...]: the nested guest with vGPU UUID.
 # vmguest_qemu (vmguest.conf) execs QEMU, so the pid is QEMU's.
+# enable-migration=on: Debian's kernels cannot report a device DMA log
+# (no IOMMUFD_DRIVER), so the vGPU offers none and QEMU's default "auto"
+# would block migration; "on" has QEMU use the type1 container's dirty
+# log instead, which is exact for a device that does no DMA.
 q_start() {
 	local n=$1 u=$2 d=$TMP/$1
 	shift 2
@@ -230,7 +234,7 @@ q_start() {
 		. "$VMG/vmguest.conf"
 		vmguest_qemu "$QEMU" -name "vslice-mig-$n" \
 			-chardev "pipe,id=con,path=$d/console" -serial chardev:con \
-			-device "vfio-pci,sysfsdev=$MDEVS/$u,addr=04.0,display=on,id=hostdev0" \
+			-device "vfio-pci,sysfsdev=$MDEVS/$u,addr=04.0,display=on,enable-migration=on,id=hostdev0" \
 			-qmp "unix:$d/qmp.sock,server=on,wait=off" \
 			-trace "enable=vfio_save_block,file=$d/trace.log" \
 			-trace vfio_migration_set_state "$@"
