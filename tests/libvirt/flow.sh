@@ -32,6 +32,11 @@
 #                 and no emulated VGA: its guest draws through KMS and
 #                 flips; `virsh screenshot` and a VNC client (gvnccapture)
 #                 show exactly its pictures, before and after the flip
+#   save/     11. flow-save.sh on vslice-next, its guest still up: virsh
+#                 save / restore and managedsave / start, the screen the
+#                 same after; restores where the vGPU is missing or of
+#                 another type refused, nothing left behind (SKIP where
+#                 QEMU < 8.1 or libvirt < 8.6)
 # then it marks vslice-a `virsh autostart`, records what the second boot
 # checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
@@ -45,6 +50,13 @@
 #   VSLICE-DONE rc=<failures>
 #
 # which tests/libvirt/stage.sh holds against what reached it.
+#
+# vslice.flow-steps=STEP[,STEP...] on the kernel command line (a
+# developer's run: tests/libvirt/stage.sh passes VSLICE_LIBVIRT_STEPS)
+# runs the host checks and only those steps, each with what it needs of
+# the others, in one boot that powers off: types, nodedev, errors, save
+# (the persistent vGPU of nodedev/ and a display domain of its own,
+# vslice-save).
 set -u
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -623,6 +635,7 @@ step_tenant() {
 	if [[ -z $DRAWN ]]; then
 		skip tenant/bar0-read "vslice-a drew nothing to look for"
 		skip display/guest-shows "$dom was not started: vslice-a drew nothing to look for"
+		skip save/flow-save "$dom was not started: vslice-a drew nothing to look for"
 		return
 	fi
 	check tenant/vgpu-free wait_for 30 is_free "$U1"
@@ -634,6 +647,7 @@ step_tenant() {
 	if ! grep -q "vmguest.find=$DRAWN" "$f"; then
 		fail tenant/define "no <cmdline> in $f to pass vmguest.find= in"
 		skip display/guest-shows "$dom was not started"
+		skip save/flow-save "$dom was not started"
 		return
 	fi
 	rm -f "$SERIAL/$dom.serial"
@@ -658,9 +672,12 @@ step_tenant() {
 			fail tenant/bar0-read "no VMGUEST-BAR0 from $dom; console: $(console_tail "$dom")"
 		fi
 		step_display "$dom" "$U1"
+		# The same running guest, saved and restored (step 11).
+		step_save "$dom" "$U1"
 		run virsh destroy "$dom"
 	else
 		skip display/guest-shows "$dom did not start"
+		skip save/flow-save "$dom did not start"
 	fi
 	run virsh undefine "$dom"
 	check tenant/free-after wait_for 30 is_free "$U1"
@@ -911,7 +928,7 @@ step_display() {
 # exit status: 0 without a FAIL, 1 or 2 after one; anything else (a crash,
 # the timeout's 124) is a FAIL of its own.
 step_live() {
-	local line fails=0
+	local fails lines
 	if [[ ! -x $LIB/flow-live.sh ]]; then
 		skip live/flow-live "no tests/libvirt/flow-live.sh in this tree"
 		return
@@ -922,17 +939,64 @@ step_live() {
 		timeout 600 "$LIB/flow-live.sh" >"$T/live.out" 2>"$T/live.err"
 	rc=$?
 	sed 's/^/    | /' "$T/live.err"
-	while IFS= read -r line || [[ -n $line ]]; do
-		echo "$line"
-		case $line in
-		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1)) ;;
-		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) ;;
-		esac
-	done <"$T/live.out"
+	relay "$T/live.out"
 	if { ((rc == 0)) && ((fails == 0)); } || { ((rc == 1 || rc == 2)) && ((fails > 0)); }; then
 		pass live/exit-status
 	else
 		fail live/exit-status "flow-live.sh exited $rc after $fails FAIL lines"
+	fi
+}
+
+# relay FILE: a helper script's result lines, printed and counted as this
+# script's; its FAIL lines in $fails, all of them in $lines.
+relay() {
+	local line
+	fails=0 lines=0
+	while IFS= read -r line || [[ -n $line ]]; do
+		echo "$line"
+		case $line in
+		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1)) lines=$((lines + 1)) ;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) lines=$((lines + 1)) ;;
+		esac
+	done <"$1"
+}
+
+# --- 11. save and restore ---------------------------------------------------
+# flow-save.sh (installed beside this script when the tree has one), on a
+# running display domain whose guest is up: virsh save / restore and
+# managedsave / start move the guest and its vGPU's state through a file
+# and the screen is the same picture after; a restore where the vGPU is
+# missing or of another type is refused and leaves nothing behind.  It
+# prints its own libvirt/save/... lines, always SAVE_CHECKS of them
+# (SKIPs where QEMU < 8.1 or libvirt < 8.6: Debian 12), counted here as
+# this script's.  Its exit status: 0 without a FAIL, 1 after one, 2 after
+# a FAIL of its inputs; anything else (a crash, the timeout's 124) is a
+# FAIL of its own, and so is a count other than SAVE_CHECKS.
+SAVE_CHECKS=50
+step_save() { # DOMAIN UUID
+	local fails lines
+	if [[ ! -x $LIB/flow-save.sh ]]; then
+		skip save/flow-save "no tests/libvirt/flow-save.sh in this tree"
+		return
+	fi
+	note "save: flow-save.sh on $1 with $2"
+	mkdir -p "$T/save"
+	VSLICE_SAVE_DOMAIN=$1 VSLICE_SAVE_UUID=$2 VSLICE_SAVE_PARENT=$GPU0 \
+		VSLICE_SAVE_SERIAL=$SERIAL/$1.serial VSLICE_SAVE_TMP=$T/save \
+		VSLICE_SAVE_SHOTS=$SHOTS VSLICE_SAVE_LIB=$LIB \
+		timeout 1200 "$LIB/flow-save.sh" >"$T/save.out" 2>"$T/save.err"
+	rc=$?
+	sed 's/^/    | /' "$T/save.err"
+	relay "$T/save.out"
+	if { ((rc == 0)) && ((fails == 0)); } || { ((rc == 1 || rc == 2)) && ((fails > 0)); }; then
+		pass save/exit-status
+	else
+		fail save/exit-status "flow-save.sh exited $rc after $fails FAIL lines"
+	fi
+	if ((rc == 2)) || ((lines == SAVE_CHECKS)); then
+		pass save/check-count
+	else
+		fail save/check-count "flow-save.sh printed $lines results, not $SAVE_CHECKS"
 	fi
 }
 
@@ -981,6 +1045,44 @@ phase1() {
 	sync
 }
 
+# phase1_steps "STEP...": vslice.flow-steps= (see the top).
+phase1_steps() {
+	local s
+	note "first boot, steps $1 only"
+	boot_checks
+	for s in $1; do
+		case $s in
+		types) step_types ;;
+		nodedev) [[ -n ${U1:-} ]] || step_nodedev ;;
+		errors) step_errors ;;
+		save)
+			[[ -n ${U1:-} ]] || step_nodedev
+			save_alone
+			;;
+		*) fail flow/steps "vslice.flow-steps: no step '$s' that runs alone (types nodedev errors save)" ;;
+		esac
+	done
+	kill "${UDEV_MONITOR:-}" 2>/dev/null
+}
+# save_alone: step 11 on a display domain of its own with the vGPU U1.
+save_alone() {
+	local dom=vslice-save f
+	f=$(display_domain_xml "$dom" "$U1")
+	run virsh define "$f"
+	ok save/define
+	rm -f "$SERIAL/$dom.serial"
+	run virsh start "$dom"
+	ok save/start
+	if ((rc != 0)); then
+		skip save/flow-save "$dom did not start"
+	elif guest_checks save "$dom" "$U1"; then
+		step_save "$dom" "$U1"
+	else
+		skip save/flow-save "the guest of $dom did not come up"
+	fi
+	run virsh destroy "$dom"
+	run virsh undefine "$dom"
+}
 
 # --- 6. reboot ---------------------------------------------------------------
 # reboot/mdev-before-libvirtd: the vGPU existed (the callout's "post
@@ -1063,7 +1165,11 @@ trap 'exit 143' TERM
 
 start=$(uptime_s)
 note "lab host up after ${start}s (kernel $(uname -r))"
-if [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
+STEPS=$(sed -n 's/.*vslice\.flow-steps=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [[ -n $STEPS ]]; then
+	phase=1
+	phase1_steps "${STEPS//,/ }"
+elif [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
 	phase=2
 	phase2
 else
@@ -1086,7 +1192,7 @@ echo "VSLICE-FLOW phase=$phase results=$results failures=$failures"
 echo "VSLICE-DONE rc=$failures"
 finished=1
 sync
-if ((phase == 1)); then
+if ((phase == 1)) && [[ -z $STEPS ]]; then
 	systemctl --no-block reboot
 else
 	systemctl --no-block poweroff

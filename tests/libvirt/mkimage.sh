@@ -19,8 +19,9 @@
 #       /etc/modprobe.d/vslice-gpus.conf, /etc/modules-load.d/vslice.conf
 #                                     the admin's part: which GPUs, load at boot
 #       /var/lib/libvirt/images/vslice/   the nested guest (tests/lab/mkvmguest.sh)
-#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh when there
-#                                         is one, the XML templates and
+#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh and
+#                                         flow-save.sh when there are
+#                                         ones, the XML templates and
 #                                         shot-check (tests/guest/shot-check.c,
 #                                         static)
 #       vslice-libvirt.target, vslice-libvirt-test.service
@@ -132,9 +133,11 @@ install -D -m 0644 "$here/vslice-modules.conf" "$layer/etc/modules-load.d/vslice
 "$repo/tests/lab/mkvmguest.sh" "$layer/var/lib/libvirt/images/vslice" >&2
 lib=$layer/usr/local/lib/vslice-libvirt
 install -D -m 0755 "$here/flow.sh" "$lib/flow.sh"
-if [[ -f $here/flow-live.sh ]]; then
-	install -m 0755 "$here/flow-live.sh" "$lib/flow-live.sh"
-fi
+for f in flow-live.sh flow-save.sh; do
+	if [[ -f $here/$f ]]; then
+		install -m 0755 "$here/$f" "$lib/$f"
+	fi
+done
 install -m 0644 "$here/hostdev.xml.in" "$here/mdev.xml.in" "$lib/"
 "$repo/tests/lab/vmguest-xml.sh" "$here/domain.xml.in" >"$lib/domain.xml.in"
 "$repo/tests/lab/vmguest-xml.sh" "$here/domain-display.xml.in" >"$lib/domain-display.xml.in"
