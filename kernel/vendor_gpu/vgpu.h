@@ -20,6 +20,7 @@
 #include "vgpu_edid_region.h"
 #include "vgpu_fw.h"
 #include "vgpu_irq.h"
+#include "vgpu_mig_stream.h"
 #include "vgpu_plane.h"
 #include "vgpu_regs.h"
 
@@ -82,6 +83,39 @@ struct vgpu_device {
 	struct mdev_parent *parent;
 };
 
+struct vgpu_mig_file;
+
+/**
+ * struct vgpu_mig - the VFIO migration state of an instance
+ * @lock: serialises state changes and the data files' start and end;
+ *	taken before a data file's lock, which is taken before memory_lock
+ * @state: the VFIO migration state
+ * @flags: the VFIO_MIGRATION_* flags offered, fixed at create
+ * @save: the data file of PRE_COPY and STOP_COPY, or NULL; holds a
+ *	reference
+ * @resume: the data file of RESUMING, or NULL; holds a reference
+ * @tracking: writes to the slice are noted in @pending.  Changes, and
+ *	@pending and @sent come and go, under memory_lock held for write;
+ *	writers (mapping faults, fd writes) note under it held for read
+ * @pending: a bit per 4 KiB of the slice still to be sent (set_bit(),
+ *	as writers note concurrently)
+ * @sent: a bit per 4 KiB of the slice that the save file sent
+ * @precopy_bytes: bytes the last save file gave before STOP_COPY
+ * @stop_copy_bytes: bytes the last save file gave from STOP_COPY on
+ */
+struct vgpu_mig {
+	struct mutex lock;	/* state and files; see above */
+	enum vfio_device_mig_state state;
+	u32 flags;
+	struct vgpu_mig_file *save;
+	struct vgpu_mig_file *resume;
+	bool tracking;
+	unsigned long *pending;
+	unsigned long *sent;
+	u64 precopy_bytes;
+	u64 stop_copy_bytes;
+};
+
 /**
  * struct vgpu_instance - one vGPU (mdev)
  * @gpu: the GPU it lives on
@@ -120,6 +154,7 @@ struct vgpu_device {
  * @edid_region: the VFIO EDID region; protected by @lock
  * @edid_serial: the serial number in the device's own EDID (from the
  *	UUID), so that a guest with two vGPUs tells their monitors apart
+ * @mig: its VFIO migration
  */
 struct vgpu_instance {
 	struct vgpu_device *gpu;
@@ -141,6 +176,7 @@ struct vgpu_instance {
 	struct ratelimit_state display_rs;
 	struct vgpu_edid_region edid_region;
 	u32 edid_serial;
+	struct vgpu_mig mig;
 };
 
 extern const struct attribute_group *vgpu_instance_groups[];
@@ -183,6 +219,12 @@ ssize_t vgpu_edid_region_rw(struct mdev_device *mdev, char __user *buf,
 			    size_t count, loff_t pos, bool write);
 int vgpu_edid_region_info(struct vfio_region_info *info,
 			  struct vfio_info_cap *caps);
+
+/* vgpu_mig.c: VFIO migration */
+extern const struct mdev_migration_ops vgpu_mig_ops;
+void vgpu_mig_init(struct vgpu_instance *inst);
+void vgpu_mig_reset(struct mdev_device *mdev);
+void vgpu_mig_note_write(struct vgpu_instance *inst, u64 at, u64 len);
 
 void vgpu_load_types(struct vgpu_device *gpu);
 void vgpu_builtin_table(struct vgpu_fw_table *table,

@@ -15,6 +15,10 @@
  *                            limit through DISPI GETCAPS and the EDID
  *                            when its driver or firmware starts, and
  *                            keeps it); the EDID's preferred mode
+ *   migration_precopy_bytes  stream bytes the last migration (save) of
+ *   migration_stop_copy_bytes
+ *                            the vGPU gave while the guest ran, and from
+ *                            the pause on (read-only)
  *
  * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
  *   placement                "mixed" or "homogeneous"
@@ -149,12 +153,28 @@ static ssize_t max_resolution_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(max_resolution);
 
+static ssize_t migration_precopy_bytes_show(struct device *dev,
+					    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(dev_to_inst(dev)->mig.precopy_bytes));
+}
+static DEVICE_ATTR_RO(migration_precopy_bytes);
+
+static ssize_t migration_stop_copy_bytes_show(struct device *dev,
+					      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(dev_to_inst(dev)->mig.stop_copy_bytes));
+}
+static DEVICE_ATTR_RO(migration_stop_copy_bytes);
+
 static struct attribute *vgpu_instance_attrs[] = {
 	&dev_attr_vram_offset.attr,
 	&dev_attr_vram_size.attr,
 	&dev_attr_scanout.attr,
 	&dev_attr_owner.attr,
 	&dev_attr_max_resolution.attr,
+	&dev_attr_migration_precopy_bytes.attr,
+	&dev_attr_migration_stop_copy_bytes.attr,
 	NULL,
 };
 

@@ -222,3 +222,60 @@ void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted)
 		cfg->regs[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_set_intx_status);
+
+/* Bits of a byte that only the device sets: what a saved image must match. */
+static u8 fixed_bits(const struct vgpu_cfg *cfg, u32 at)
+{
+	u8 fixed = ~(cfg->wmask[at] | cfg->w1cmask[at]);
+
+	/* Follows the device's interrupt, which the registers carry. */
+	if (at == PCI_STATUS)
+		fixed &= ~PCI_STATUS_INTERRUPT;
+	return fixed;
+}
+
+/**
+ * vgpu_cfg_check_saved() - whether a saved configuration space fits
+ * @cfg: the state of the function that would take it
+ * @saved: VGPU_CFG_SIZE bytes, as vgpu_cfg_read() gave them elsewhere
+ * @bad: receives the offset of the first byte that does not fit
+ *
+ * A saved image fits when every bit the guest cannot write equals this
+ * function's: it is then a state the guest could have put it in.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int vgpu_cfg_check_saved(const struct vgpu_cfg *cfg, const u8 *saved, u32 *bad)
+{
+	u32 at;
+
+	for (at = 0; at < VGPU_CFG_SIZE; at++) {
+		if ((saved[at] ^ cfg->reset[at]) & fixed_bits(cfg, at)) {
+			*bad = at;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_check_saved);
+
+/**
+ * vgpu_cfg_load_saved() - take a saved configuration space
+ * @cfg: the state
+ * @saved: an image vgpu_cfg_check_saved() accepted
+ *
+ * The Interrupt Status bit is left clear: the caller sets it from the
+ * registers, as after any change of them.
+ */
+void vgpu_cfg_load_saved(struct vgpu_cfg *cfg, const u8 *saved)
+{
+	u32 at;
+
+	for (at = 0; at < VGPU_CFG_SIZE; at++) {
+		u8 fixed = fixed_bits(cfg, at);
+
+		cfg->regs[at] = (cfg->reset[at] & fixed) | (saved[at] & ~fixed);
+	}
+	cfg->regs[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cfg_load_saved);

@@ -61,6 +61,8 @@ bool vgpu_cfg_intx_disabled(const struct vgpu_cfg *cfg);
 u8 vgpu_cfg_power_state(const struct vgpu_cfg *cfg);
 bool vgpu_cfg_mem_enabled(const struct vgpu_cfg *cfg);
 void vgpu_cfg_set_intx_status(struct vgpu_cfg *cfg, bool asserted);
+int vgpu_cfg_check_saved(const struct vgpu_cfg *cfg, const u8 *saved, u32 *bad);
+void vgpu_cfg_load_saved(struct vgpu_cfg *cfg, const u8 *saved);
 
 /**
  * vgpu_cfg_read() - read 1, 2 or 4 bytes at any offset

@@ -72,6 +72,7 @@ long vgpu_ioctl(struct mdev_device *mdev, unsigned int cmd, unsigned long arg)
 	case VFIO_DEVICE_SET_IRQS:
 		return vgpu_irq_ioctl_set(&inst->irq, mdev_dev(mdev), arg);
 	case VFIO_DEVICE_RESET:
+		vgpu_mig_reset(mdev);
 		vgpu_function_reset(mdev);
 		return 0;
 	case VFIO_DEVICE_QUERY_GFX_PLANE:

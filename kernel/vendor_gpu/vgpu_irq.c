@@ -410,3 +410,34 @@ long vgpu_irq_ioctl_set(struct vgpu_irq *irq, struct device *dev,
 	kfree(data);
 	return ret;
 }
+
+/**
+ * vgpu_irq_intx_masked() - whether INTx is masked
+ * @irq: the state
+ *
+ * Return: the mask, as migration saves it.
+ */
+bool vgpu_irq_intx_masked(struct vgpu_irq *irq)
+{
+	bool masked;
+
+	mutex_lock(&irq->lock);
+	masked = irq->masked;
+	mutex_unlock(&irq->lock);
+	return masked;
+}
+
+/**
+ * vgpu_irq_set_intx_masked() - take a saved INTx mask
+ * @irq: the state
+ * @masked: the mask
+ *
+ * Called under the instance's register lock before the line is set
+ * from the restored registers, which delivers what the mask lets through.
+ */
+void vgpu_irq_set_intx_masked(struct vgpu_irq *irq, bool masked)
+{
+	mutex_lock(&irq->lock);
+	irq->masked = masked;
+	mutex_unlock(&irq->lock);
+}

@@ -49,6 +49,8 @@ void vgpu_irq_release(struct vgpu_irq *irq);
 void vgpu_irq_set_line(struct vgpu_irq *irq, bool level, bool intx_ok);
 void vgpu_irq_request(struct vgpu_irq *irq, struct device *dev,
 		      unsigned int count);
+bool vgpu_irq_intx_masked(struct vgpu_irq *irq);
+void vgpu_irq_set_intx_masked(struct vgpu_irq *irq, bool masked);
 long vgpu_irq_ioctl_get_info(unsigned long arg);
 long vgpu_irq_ioctl_set(struct vgpu_irq *irq, struct device *dev,
 			unsigned long arg);

@@ -92,6 +92,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	seqcount_mutex_init(&inst->emul_seq, &inst->lock);
 	INIT_WORK(&inst->clear_work, vgpu_clear_work);
 	vgpu_irq_init(&inst->irq);
+	vgpu_mig_init(inst);
 	limits.type_index = inst->type_index;
 	ids.subsystem_device = VGPU_SUBSYS_DEVICE_BASE + limits.type_index;
 	limits.vram_size = inst->units << VGPU_UNIT_SHIFT;
@@ -115,6 +116,7 @@ static int vgpu_create(struct mdev_device *mdev)
 
 err_free:
 	vgpu_irq_destroy(&inst->irq);
+	mutex_destroy(&inst->mig.lock);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
 	return ret;
@@ -129,6 +131,7 @@ static void vgpu_remove(struct mdev_device *mdev)
 	vgpu_unplace(inst);
 	mdev_set_drvdata(mdev, NULL);
 	vgpu_irq_destroy(&inst->irq);
+	mutex_destroy(&inst->mig.lock);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
 }
@@ -155,7 +158,8 @@ static int vgpu_open_device(struct mdev_device *mdev)
 
 /*
  * The last fd closed (so no mapping is left): no eventfd of that user may
- * be signalled again, the function goes back to its power-on state, and
+ * be signalled again, its migration data files end, the function goes
+ * back to its power-on state, and
  * the VRAM it wrote is cleared before anyone opens it again.
  */
 static void vgpu_close_device(struct mdev_device *mdev)
@@ -163,6 +167,7 @@ static void vgpu_close_device(struct mdev_device *mdev)
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
 	vgpu_irq_release(&inst->irq);
+	vgpu_mig_reset(mdev);
 	vgpu_function_reset(mdev);
 	mutex_lock(&inst->lock);
 	inst->open = false;
@@ -194,6 +199,7 @@ static const struct mdev_parent_ops vgpu_parent_ops = {
 	.ioctl = vgpu_ioctl,
 	.mmap = vgpu_mmap,
 	.request = vgpu_request,
+	.migration = &vgpu_mig_ops,
 };
 
 /**

@@ -23,12 +23,17 @@ static unsigned long vgpu_slice_pfn(struct vgpu_instance *inst)
  * while the function decodes memory: turning decode off (a config write,
  * reset, D3hot) takes every mapping away under memory_lock, and a fault
  * that finds decode off gets SIGBUS, as on vfio-pci.
+ *
+ * While migration tracks writes, a read fault maps the page read-only,
+ * so that the first write to it comes to vgpu_bar0_mkwrite(); a write
+ * fault notes the page and maps it writable.
  */
 static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vgpu_instance *inst = vma->vm_private_data;
 	unsigned long pgoff = vmf->pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT);
+	pgprot_t prot = vma->vm_page_prot;
 	unsigned long pfn;
 	vm_fault_t ret;
 
@@ -36,17 +41,45 @@ static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	pfn = vgpu_slice_pfn(inst);
 	down_read(&inst->memory_lock);
-	if (vgpu_cfg_mem_enabled(&inst->cfg))
-		ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff,
-					  vma->vm_page_prot);
-	else
+	if (!vgpu_cfg_mem_enabled(&inst->cfg)) {
 		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	if (inst->mig.tracking) {
+		if (vmf->flags & FAULT_FLAG_WRITE)
+			vgpu_mig_note_write(inst, (u64)pgoff << PAGE_SHIFT, PAGE_SIZE);
+		else
+			prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags & ~VM_WRITE));
+	}
+	ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff, prot);
+out:
+	up_read(&inst->memory_lock);
+	return ret;
+}
+
+/*
+ * The first write to a page mapped read-only while migration tracked
+ * writes: note it, and the core makes the mapping writable, unless the
+ * save file took it away meanwhile (then the write faults again).
+ */
+static vm_fault_t vgpu_bar0_mkwrite(struct vm_fault *vmf)
+{
+	struct vgpu_instance *inst = vmf->vma->vm_private_data;
+	unsigned long pgoff = vmf->pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT);
+	vm_fault_t ret = 0;
+
+	down_read(&inst->memory_lock);
+	if (!vgpu_cfg_mem_enabled(&inst->cfg))
+		ret = VM_FAULT_SIGBUS;
+	else
+		vgpu_mig_note_write(inst, (u64)pgoff << PAGE_SHIFT, PAGE_SIZE);
 	up_read(&inst->memory_lock);
 	return ret;
 }
 
 static const struct vm_operations_struct vgpu_bar0_vm_ops = {
 	.fault = vgpu_bar0_fault,
+	.pfn_mkwrite = vgpu_bar0_mkwrite,
 };
 
 /*

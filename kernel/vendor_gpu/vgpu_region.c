@@ -65,9 +65,10 @@ ssize_t vgpu_slice_rw(struct vgpu_instance *inst, char __user *buf,
 			ret = -EIO;
 			break;
 		}
-		if (write)
+		if (write) {
 			memcpy_toio(base + at + done, bounce, len);
-		else
+			vgpu_mig_note_write(inst, at + done, len);
+		} else
 			memcpy_fromio(bounce, base + at + done, len);
 		up_read(&inst->memory_lock);
 		if (!write) {

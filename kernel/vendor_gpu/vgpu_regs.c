@@ -76,39 +76,41 @@ static u16 dispi_read(const struct vgpu_regs *regs, u32 index)
 	return regs->dispi[index];
 }
 
-static void dispi_write(struct vgpu_regs *regs, u32 index, u16 val)
+/*
+ * What a guest write of @val to dispi register @index stores, in @val:
+ * false when the write is ignored (a read-only register, or a value out
+ * of the type's limits).
+ */
+static bool dispi_take(const struct vgpu_regs_limits *lim, u32 index, u16 *val)
 {
-	const struct vgpu_regs_limits *lim = &regs->limits;
-
 	switch (index) {
 	case DISPI_XRES:
 	case DISPI_VIRT_WIDTH:
-		if (val > lim->max_width)
-			return;
-		break;
+		return *val <= lim->max_width;
 	case DISPI_YRES:
-		if (val > lim->max_height)
-			return;
-		break;
+		return *val <= lim->max_height;
 	case DISPI_VIRT_HEIGHT:
 		/* Panning can use all the VRAM, checked at scan-out. */
-		break;
+		return true;
 	case DISPI_BPP:
-		if (!bpp_valid(val))
-			return;
-		break;
+		return bpp_valid(*val);
 	case DISPI_ENABLE:
-		val &= DISPI_ENABLED | DISPI_GETCAPS | DISPI_LFB_ENABLED;
-		break;
+		*val &= DISPI_ENABLED | DISPI_GETCAPS | DISPI_LFB_ENABLED;
+		return true;
 	case DISPI_BANK:
 	case DISPI_X_OFFSET:
 	case DISPI_Y_OFFSET:
-		break;
+		return true;
 	default:
 		/* ID and VIDEO_MEMORY_64K are read-only. */
-		return;
+		return false;
 	}
-	regs->dispi[index] = val;
+}
+
+static void dispi_write(struct vgpu_regs *regs, u32 index, u16 val)
+{
+	if (dispi_take(&regs->limits, index, &val))
+		regs->dispi[index] = val;
 }
 
 /* One byte of the register file; registers are little endian. */
@@ -317,3 +319,64 @@ int vgpu_regs_scanout(const struct vgpu_regs *regs, struct vgpu_scanout *out)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_scanout);
+
+/**
+ * vgpu_regs_check_saved() - whether saved register values fit
+ * @regs: the state of the vGPU that would take them
+ * @dispi: DISPI_NR saved dispi registers
+ * @irq_status: saved interrupt status
+ * @irq_enable: saved interrupt enable
+ * @bad: receives the dispi index that does not fit, or DISPI_NR for the
+ *	interrupt registers
+ *
+ * Saved values fit when the guest could have written them here: each
+ * passes the checks of a guest write, and the read-only registers equal
+ * this vGPU's.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int vgpu_regs_check_saved(const struct vgpu_regs *regs, const u16 *dispi,
+			  u32 irq_status, u32 irq_enable, u32 *bad)
+{
+	u32 i;
+
+	for (i = 0; i < DISPI_NR; i++) {
+		u16 val = dispi[i];
+		bool ok;
+
+		if (i == DISPI_ID || i == DISPI_VIDEO_MEMORY_64K)
+			ok = val == regs->dispi[i];
+		else
+			ok = dispi_take(&regs->limits, i, &val) && val == dispi[i];
+		if (!ok) {
+			*bad = i;
+			return -EINVAL;
+		}
+	}
+	if ((irq_status | irq_enable) & ~VSLICE_IRQ_ALL) {
+		*bad = DISPI_NR;
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_check_saved);
+
+/**
+ * vgpu_regs_load_saved() - take saved register values
+ * @regs: the state
+ * @dispi: DISPI_NR dispi registers vgpu_regs_check_saved() accepted
+ * @vga: the VGA port bytes
+ * @irq_status: interrupt status, accepted likewise
+ * @irq_enable: interrupt enable, accepted likewise
+ *
+ * The limits and the EDID stay as they are.
+ */
+void vgpu_regs_load_saved(struct vgpu_regs *regs, const u16 *dispi,
+			  const u8 *vga, u32 irq_status, u32 irq_enable)
+{
+	memcpy(regs->dispi, dispi, sizeof(regs->dispi));
+	memcpy(regs->vga, vga, sizeof(regs->vga));
+	regs->irq_status = irq_status;
+	regs->irq_enable = irq_enable;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_regs_load_saved);

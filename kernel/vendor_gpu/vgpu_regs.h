@@ -119,6 +119,10 @@ int vgpu_regs_read(const struct vgpu_regs *regs, u32 offset, u32 len, u32 *val);
 int vgpu_regs_write(struct vgpu_regs *regs, u32 offset, u32 len, u32 val);
 void vgpu_regs_set_edid(struct vgpu_regs *regs, const u8 *edid, u32 len);
 bool vgpu_regs_irq_asserted(const struct vgpu_regs *regs);
+int vgpu_regs_check_saved(const struct vgpu_regs *regs, const u16 *dispi,
+			  u32 irq_status, u32 irq_enable, u32 *bad);
+void vgpu_regs_load_saved(struct vgpu_regs *regs, const u16 *dispi,
+			  const u8 *vga, u32 irq_status, u32 irq_enable);
 int vgpu_regs_scanout(const struct vgpu_regs *regs, struct vgpu_scanout *out);
 
 #endif /* VSLICE_VGPU_REGS_H */

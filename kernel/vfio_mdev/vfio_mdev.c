@@ -18,10 +18,12 @@
  * struct vfio_mdev_device - the VFIO face of one mdev
  * @vdev: the VFIO device; first member, allocated by vfio_alloc_device()
  * @mdev: the mdev it exposes; the mdev outlives the binding
+ * @dma_logging: 1 between a DMA logging start and its stop
  */
 struct vfio_mdev_device {
 	struct vfio_device vdev;
 	struct mdev_device *mdev;
+	atomic_t dma_logging;
 };
 
 /*
@@ -137,6 +139,74 @@ static void vfio_mdev_dma_unmap(struct vfio_device *vdev, u64 iova,
 		ops->dma_unmap(vdev_to_mdev(vdev), iova, length);
 }
 
+static const struct mdev_migration_ops *vdev_mig(struct vfio_device *vdev)
+{
+	return vdev_ops(vdev)->migration;
+}
+
+static struct file *vfio_mdev_set_state(struct vfio_device *vdev,
+					enum vfio_device_mig_state new_state)
+{
+	return vdev_mig(vdev)->set_state(vdev_to_mdev(vdev), new_state);
+}
+
+static int vfio_mdev_get_state(struct vfio_device *vdev,
+			       enum vfio_device_mig_state *curr_state)
+{
+	return vdev_mig(vdev)->get_state(vdev_to_mdev(vdev), curr_state);
+}
+
+static int vfio_mdev_get_data_size(struct vfio_device *vdev,
+				   unsigned long *stop_copy_length)
+{
+	return vdev_mig(vdev)->get_data_size(vdev_to_mdev(vdev),
+					     stop_copy_length);
+}
+
+static const struct vfio_migration_ops vfio_mdev_mig_ops = {
+	.migration_set_state = vfio_mdev_set_state,
+	.migration_get_state = vfio_mdev_get_state,
+	.migration_get_data_size = vfio_mdev_get_data_size,
+};
+
+/*
+ * The DMA dirty log of a device that never writes guest memory: always
+ * empty, which is exact.  Without it QEMU (10.0, legacy container) finds
+ * neither device nor IOMMU dirty tracking and blocks migration; the
+ * type1 log of such a device is empty as well, but QEMU cannot tell.
+ */
+static int vfio_mdev_log_start(struct vfio_device *vdev,
+			       struct rb_root_cached *ranges, u32 nnodes,
+			       u64 *page_size)
+{
+	struct vfio_mdev_device *vmdev = container_of(vdev, struct vfio_mdev_device, vdev);
+
+	return atomic_cmpxchg(&vmdev->dma_logging, 0, 1) ? -EBUSY : 0;
+}
+
+static int vfio_mdev_log_stop(struct vfio_device *vdev)
+{
+	struct vfio_mdev_device *vmdev = container_of(vdev, struct vfio_mdev_device, vdev);
+
+	atomic_set(&vmdev->dma_logging, 0);
+	return 0;
+}
+
+static int vfio_mdev_log_read_and_clear(struct vfio_device *vdev,
+					unsigned long iova, unsigned long length,
+					struct iova_bitmap *dirty)
+{
+	struct vfio_mdev_device *vmdev = container_of(vdev, struct vfio_mdev_device, vdev);
+
+	return atomic_read(&vmdev->dma_logging) ? 0 : -EINVAL;
+}
+
+static const struct vfio_log_ops vfio_mdev_no_dma_log_ops = {
+	.log_start = vfio_mdev_log_start,
+	.log_stop = vfio_mdev_log_stop,
+	.log_read_and_clear = vfio_mdev_log_read_and_clear,
+};
+
 static const struct vfio_device_ops vfio_mdev_dev_ops = {
 	.name = "vfio-mdev",
 	.release = vfio_mdev_release,
@@ -153,6 +223,27 @@ static const struct vfio_device_ops vfio_mdev_dev_ops = {
 	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
 	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
 };
+
+/*
+ * Migration is offered only when the parent implements all of it: the
+ * VFIO core calls each of the three callbacks without checking for NULL.
+ */
+static void vfio_mdev_set_migration(struct vfio_mdev_device *vmdev)
+{
+	const struct mdev_migration_ops *mig = vdev_mig(&vmdev->vdev);
+	u32 flags;
+
+	if (!mig || !mig->flags || !mig->set_state || !mig->get_state ||
+	    !mig->get_data_size)
+		return;
+	flags = mig->flags(vmdev->mdev);
+	if (!(flags & VFIO_MIGRATION_STOP_COPY))
+		return;
+	vmdev->vdev.migration_flags = flags;
+	vmdev->vdev.mig_ops = &vfio_mdev_mig_ops;
+	if (mig->no_dma)
+		vmdev->vdev.log_ops = &vfio_mdev_no_dma_log_ops;
+}
 
 static bool vfio_mdev_match(struct mdev_device *mdev)
 {
@@ -173,6 +264,7 @@ static int vfio_mdev_probe(struct mdev_device *mdev)
 	}
 	vmdev->mdev = mdev;
 	dev_set_drvdata(mdev_dev(mdev), vmdev);
+	vfio_mdev_set_migration(vmdev);
 
 	/*
 	 * The device can be opened as soon as registration returns, and the

@@ -26,6 +26,7 @@
 #include <linux/module.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/vfio.h>
 
 struct mdev_parent;
 struct mdev_type;
@@ -91,6 +92,34 @@ struct mdev_type {
 };
 
 /**
+ * struct mdev_migration_ops - VFIO migration (v2) of a parent's devices
+ * @flags: the VFIO_MIGRATION_* flags @mdev offers (STOP_COPY at least),
+ *	or 0 when it cannot migrate; read once, when the bus driver binds
+ * @set_state: move to @new_state through vfio_mig_get_next_state();
+ *	returns the data transfer file of the new state, NULL when it has
+ *	none, or an ERR_PTR
+ * @get_state: the current state
+ * @get_data_size: an estimate of the bytes STOP_COPY still has to send;
+ *	never 0
+ * @no_dma: the device never writes guest memory (no vfio_pin_pages(), no
+ *	vfio_dma_rw()), so its DMA dirty log is always empty and the bus
+ *	driver reports it as such
+ *
+ * The callbacks have the semantics of struct vfio_migration_ops and are
+ * called the same way, with the device open.
+ */
+struct mdev_migration_ops {
+	u32 (*flags)(struct mdev_device *mdev);
+	struct file *(*set_state)(struct mdev_device *mdev,
+				  enum vfio_device_mig_state new_state);
+	int (*get_state)(struct mdev_device *mdev,
+			 enum vfio_device_mig_state *curr_state);
+	int (*get_data_size)(struct mdev_device *mdev,
+			     unsigned long *stop_copy_length);
+	bool no_dma;
+};
+
+/**
  * struct mdev_parent_ops - what a parent (vendor) driver implements
  * @owner: the module that implements the ops; the bus driver pins it
  *         while a device is open
@@ -116,6 +145,8 @@ struct mdev_type {
  *           release it (@count is how often it was asked)
  * @dma_unmap: userspace unmapped [@iova, @iova + @length) from the
  *             device's IOMMU context; unpin what overlaps it
+ * @migration: optional; how the parent's devices migrate.  A parent
+ *             without it (or whose @flags returns 0) offers no migration
  *
  * Every device op runs with the device open (between @open_device and
  * @close_device) except @request and @dma_unmap, which may come at any
@@ -141,6 +172,7 @@ struct mdev_parent_ops {
 	int (*mmap)(struct mdev_device *mdev, struct vm_area_struct *vma);
 	void (*request)(struct mdev_device *mdev, unsigned int count);
 	void (*dma_unmap)(struct mdev_device *mdev, u64 iova, u64 length);
+	const struct mdev_migration_ops *migration;
 };
 
 /**
