@@ -447,7 +447,9 @@ else
 	k=$(kmsg_lines)
 	run timeout "$VIRSH_SECS" virsh restore "$FILE" --xml "$TMP/other.xml"
 	refused other-type-restore-refused "Failed to restore domain from $FILE" "load of migration failed: Invalid argument"
-	want="migration stream refused: it is for type $TYPE ($(vram_mib "$U") MiB), this vGPU is $OTHER ($(vram_mib "$UX") MiB)"
+	# The kernel's line on the vGPU (the types by their table ids, the
+	# sysfs names without "vslice-"; -22 is EINVAL).
+	want="migration stream refused (-22): it is for type ${TYPE#vslice-} ($(vram_mib "$U") MiB), this vGPU is ${OTHER#vslice-} ($(vram_mib "$UX") MiB)"
 	got=$(kmsg_since "$k")
 	note "kernel: $(printf '%s' "$got" | tr '\n' '|')"
 	if grep -qF -- "$want" <<<"$got"; then
