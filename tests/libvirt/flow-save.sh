@@ -73,7 +73,7 @@ MODE=800x600
 # Nested TCG: a guest command has taken 15 s, a guest 400 s to boot on a
 # loaded machine; a save or restore moves 256 MiB of RAM and the slice.
 GUEST_SECS=300
-VIRSH_SECS=600
+VIRSH_SECS=300
 failures=0
 
 result() {
@@ -176,6 +176,19 @@ attrs_of() { # UUID: the vendor attributes an admin sets
 }
 kmsg_lines() { dmesg | wc -l; }
 kmsg_since() { dmesg | tail -n "+$(($1 + 1))"; }
+
+# job_run CMD...: a save, restore or start (a migration job), bounded by
+# VIRSH_SECS, libvirt's view of the job logged every 30 s: how far one
+# that does not end got.
+job_run() {
+	local lp
+	(while sleep 30; do virsh domjobinfo "$DOM" 2>&1 | grep -E 'type|processed|remaining|bandwidth|iteration|Dirty' |
+		tr -s ' ' | tr '\n' ';' | sed 's/^/    job: /' >&2; echo >&2; done) &
+	lp=$!
+	run timeout "$VIRSH_SECS" "$@"
+	kill "$lp" 2>/dev/null
+	wait "$lp" 2>/dev/null
+}
 
 # --- the guest ---------------------------------------------------------------
 # Its report lines (tests/vmguest/init.sh) in the serial log.  QEMU logs
@@ -397,7 +410,7 @@ shot screenshot-before before "$SEED_A"
 
 # --- virsh save -------------------------------------------------------------------
 t=$SECONDS
-run timeout "$VIRSH_SECS" virsh save "$DOM" "$FILE"
+job_run virsh save "$DOM" "$FILE"
 ok save
 note "virsh save: $((SECONDS - t)) s, $(stat -c %s "$FILE" 2>/dev/null) bytes"
 if ((rc != 0)); then
@@ -445,7 +458,7 @@ else
 		fail other-type-xml "virsh save-image-dumpxml gave no hostdev of $U: $(head -c 300 "$TMP/saved.xml") $(cat "$TMP/dumpxml.err")"
 	fi
 	k=$(kmsg_lines)
-	run timeout "$VIRSH_SECS" virsh restore "$FILE" --xml "$TMP/other.xml"
+	job_run virsh restore "$FILE" --xml "$TMP/other.xml"
 	refused other-type-restore-refused "Failed to restore domain from $FILE" "load of migration failed: Invalid argument"
 	# The kernel's line on the vGPU (the types by their table ids, the
 	# sysfs names without "vslice-"; -22 is EINVAL).
@@ -482,7 +495,7 @@ if ((rc != 0)) || ! wait_for 10 test ! -e "$MDEVS/$U"; then
 else
 	pass missing-vgpu-removed
 	before=$(vgpus_state)
-	run timeout "$VIRSH_SECS" virsh restore "$FILE"
+	job_run virsh restore "$FILE"
 	refused missing-restore-refused "Failed to restore domain from $FILE" "mediated device '$U' not found"
 	off_check missing-not-running
 	check missing-no-qemu wait_for 30 no_qemu
@@ -501,7 +514,7 @@ fi
 
 # --- virsh restore -------------------------------------------------------------------------
 t=$SECONDS
-run timeout "$VIRSH_SECS" virsh restore "$FILE"
+job_run virsh restore "$FILE"
 ok restore
 note "virsh restore: $((SECONDS - t)) s"
 if ((rc != 0)); then
@@ -520,7 +533,7 @@ if [[ -z $SEED_NOW ]]; then
 fi
 t=$SECONDS
 console_close
-run timeout "$VIRSH_SECS" virsh managedsave "$DOM"
+job_run virsh managedsave "$DOM"
 ok managedsave
 note "virsh managedsave: $((SECONDS - t)) s"
 if ((rc != 0)); then
@@ -536,7 +549,7 @@ fi
 check managedsave-qemu-gone wait_for 30 no_qemu
 check managedsave-vgpu-free wait_for 30 is_free "$U"
 t=$SECONDS
-run timeout "$VIRSH_SECS" virsh start "$DOM"
+job_run virsh start "$DOM"
 ok managedsave-start
 note "virsh start from the managed save image: $((SECONDS - t)) s"
 if ((rc != 0)); then

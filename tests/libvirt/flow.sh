@@ -201,6 +201,17 @@ domain_xml() {
 	echo "$f"
 }
 
+# migratable FILE: the domain's vGPU can migrate (be saved) on Debian's
+# 6.12 kernels.  They are built without IOMMUFD, so the VFIO core answers
+# every DMA_LOGGING_REPORT with EOPNOTSUPP whatever the driver's log_ops
+# (include/linux/iova_bitmap.h's stubs) and QEMU 10's save fails in
+# ram_save_setup; its other dirty tracking, the type1 container's, it
+# takes only with x-device-dirty-page-tracking=off, and then blocks
+# migration unless enable-migration=on (a warning instead).
+migratable() {
+	sed -i "s|^</domain>|  <qemu:override>\n    <qemu:device alias='hostdev0'>\n      <qemu:frontend>\n        <qemu:property name='enable-migration' type='string' value='on'/>\n        <qemu:property name='x-device-dirty-page-tracking' type='string' value='off'/>\n      </qemu:frontend>\n    </qemu:device>\n  </qemu:override>\n</domain>|" "$1"
+}
+
 # display_domain_xml NAME UUID: a domain that shows the vGPU UUID's screen
 # (domain-display.xml.in: display='on', VNC, no emulated VGA, the serial
 # line a pty that QEMU logs to $SERIAL/NAME.serial).
@@ -642,6 +653,8 @@ step_tenant() {
 	# The next tenant is the domain that shows the screen (step 10).
 	f=$(display_domain_xml "$dom" "$U1")
 	sed -i "s|</cmdline>| vmguest.find=$DRAWN</cmdline>|" "$f"
+	# Step 11 saves it.
+	migratable "$f"
 	run virsh define "$f"
 	ok tenant/define
 	if ! grep -q "vmguest.find=$DRAWN" "$f"; then
@@ -1068,6 +1081,8 @@ phase1_steps() {
 save_alone() {
 	local dom=vslice-save f
 	f=$(display_domain_xml "$dom" "$U1")
+	migratable "$f"
+	run cat "$f"
 	run virsh define "$f"
 	ok save/define
 	rm -f "$SERIAL/$dom.serial"
