@@ -207,8 +207,13 @@ domain_xml() {
 # (include/linux/iova_bitmap.h's stubs) and QEMU 10's save fails in
 # ram_save_setup; its other dirty tracking, the type1 container's, it
 # takes only with x-device-dirty-page-tracking=off, and then blocks
-# migration unless enable-migration=on (a warning instead).
+# migration unless enable-migration=on (a warning instead).  QEMU 7.2
+# (Debian 12) has neither property and refuses to start with them: it
+# cannot migrate a vGPU anyway, and gets the domain as it is.
 migratable() {
+	local v
+	v=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\.[0-9]*\).*/\1/p')
+	[[ $(printf '%s\n' 8.1 "$v" | sort -V | head -n 1) == 8.1 ]] || return 0
 	sed -i "s|^</domain>|  <qemu:override>\n    <qemu:device alias='hostdev0'>\n      <qemu:frontend>\n        <qemu:property name='enable-migration' type='string' value='on'/>\n        <qemu:property name='x-device-dirty-page-tracking' type='string' value='off'/>\n      </qemu:frontend>\n    </qemu:device>\n  </qemu:override>\n</domain>|" "$1"
 }
 
