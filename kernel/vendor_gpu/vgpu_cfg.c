@@ -241,16 +241,20 @@ static u8 fixed_bits(const struct vgpu_cfg *cfg, u32 at)
  * @bad: receives the offset of the first byte that does not fit
  *
  * A saved image fits when every bit the guest cannot write equals this
- * function's: it is then a state the guest could have put it in.
+ * function's, and its power state is one vgpu_cfg_write() takes (the
+ * field is writable, D1 and D2 are not): it is then a state the guest
+ * could have put it in.
  *
  * Return: 0, or -EINVAL.
  */
 int vgpu_cfg_check_saved(const struct vgpu_cfg *cfg, const u8 *saved, u32 *bad)
 {
+	u8 state = saved[CFG_PMCSR] & PCI_PM_CTRL_STATE_MASK;
 	u32 at;
 
 	for (at = 0; at < VGPU_CFG_SIZE; at++) {
-		if ((saved[at] ^ cfg->reset[at]) & fixed_bits(cfg, at)) {
+		if (((saved[at] ^ cfg->reset[at]) & fixed_bits(cfg, at)) ||
+		    (at == CFG_PMCSR && state != VGPU_CFG_D0 && state != VGPU_CFG_D3HOT)) {
 			*bad = at;
 			return -EINVAL;
 		}

@@ -209,42 +209,49 @@ static bool vgpu_mig_take_run(struct vgpu_mig_file *migf, u32 *first, u32 *n)
 	return true;
 }
 
-/* Make the next record in buf; false when there is none (yet). */
-static bool vgpu_mig_make_record(struct vgpu_mig_file *migf)
+/* The next record, or 0 when there is none (yet). */
+static u32 vgpu_mig_next_record(struct vgpu_mig_file *migf)
 {
 	struct vgpu_instance *inst = migf->inst;
 	u32 first, n;
 
-	migf->out_pos = 0;
 	if (!migf->hdr_sent) {
 		vgpu_mig_ident(inst, &migf->ident);
-		migf->out_len = vgpu_mig_put_header(&migf->saver, migf->buf, &migf->ident);
 		migf->hdr_sent = true;
-		return true;
+		return vgpu_mig_put_header(&migf->saver, migf->buf, &migf->ident);
 	}
 	if (!migf->dev_sent && vgpu_mig_take_run(migf, &first, &n)) {
 		memcpy_fromio(migf->buf + VGPU_MIG_REC_HDR_SIZE,
 			      inst->gpu->vram + vgpu_slice_offset(inst) +
 			      (u64)first * VGPU_MIG_PAGE_SIZE,
 			      n * VGPU_MIG_PAGE_SIZE);
-		migf->out_len = vgpu_mig_put_vram(&migf->saver, migf->buf,
-						  (u64)first * VGPU_MIG_PAGE_SIZE,
-						  n * VGPU_MIG_PAGE_SIZE);
-		return true;
+		return vgpu_mig_put_vram(&migf->saver, migf->buf,
+					 (u64)first * VGPU_MIG_PAGE_SIZE,
+					 n * VGPU_MIG_PAGE_SIZE);
 	}
 	if (!migf->stop_copy)
-		return false;
+		return 0;
 	if (!migf->dev_sent) {
-		migf->out_len = vgpu_mig_put_device(&migf->saver, migf->buf, &migf->dev);
 		migf->dev_sent = true;
-		return true;
+		return vgpu_mig_put_device(&migf->saver, migf->buf, &migf->dev);
 	}
 	if (!migf->end_sent) {
-		migf->out_len = vgpu_mig_put_end(&migf->saver, migf->buf);
 		migf->end_sent = true;
-		return true;
+		return vgpu_mig_put_end(&migf->saver, migf->buf);
 	}
-	return false;
+	return 0;
+}
+
+/* Make the next record in buf, once the last was read; false when none. */
+static bool vgpu_mig_make_record(struct vgpu_mig_file *migf)
+{
+	u32 size = vgpu_mig_next_record(migf);
+
+	if (!size)
+		return false;
+	migf->out_len = size;
+	migf->out_pos = 0;
+	return true;
 }
 
 static ssize_t vgpu_mig_save_read(struct file *filp, char __user *buf,
@@ -293,6 +300,7 @@ static ssize_t vgpu_mig_save_read(struct file *filp, char __user *buf,
 		len -= n;
 		if (fatal_signal_pending(current))
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&migf->io_lock);
 	return done ? done : err;
@@ -413,8 +421,12 @@ static ssize_t vgpu_mig_resume_write(struct file *filp, const char __user *buf,
 		done += n;
 		if (fatal_signal_pending(current))
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&migf->io_lock);
+	/* A refused stream is refused at once, not after a short write. */
+	if (ret < 0 && ret != -EFAULT)
+		return ret;
 	return done ? done : ret;
 }
 
@@ -568,8 +580,8 @@ static int vgpu_mig_load(struct mdev_device *mdev, struct vgpu_instance *inst)
 	ret = vgpu_cfg_check_saved(&inst->cfg, dev->cfg, &bad);
 	if (ret) {
 		snprintf(p->why, sizeof(p->why),
-			 "config space byte 0x%02x is 0x%02x, read-only bits of this vGPU's are 0x%02x",
-			 bad, dev->cfg[bad], inst->cfg.reset[bad]);
+			 "config space byte 0x%02x is 0x%02x, a value the guest cannot write there",
+			 bad, dev->cfg[bad]);
 	} else {
 		ret = vgpu_regs_check_saved(&inst->regs, dev->dispi, dev->irq_status,
 					    dev->irq_enable, &bad);
@@ -644,13 +656,14 @@ static struct file *vgpu_mig_step(struct mdev_device *mdev,
 		vgpu_mig_end_save(mdev, inst);
 		return NULL;
 	}
+	/* The pre-copy data file goes on: no new one (QEMU refuses one). */
 	if (mig_precopy(cur) && next == VFIO_DEVICE_STATE_STOP_COPY) {
 		migf = inst->mig.save;
 		mutex_lock(&migf->lock);
 		vgpu_mig_capture(inst, &migf->dev);
 		migf->stop_copy = true;
 		mutex_unlock(&migf->lock);
-		return get_file(migf->filp);
+		return NULL;
 	}
 	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_STOP_COPY)
 		return vgpu_mig_start_save(mdev, inst, true);

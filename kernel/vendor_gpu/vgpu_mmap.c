@@ -28,12 +28,25 @@ static unsigned long vgpu_slice_pfn(struct vgpu_instance *inst)
  * so that the first write to it comes to vgpu_bar0_mkwrite(); a write
  * fault notes the page and maps it writable.
  */
+/*
+ * The protection of a BAR0 page.  The mapping's own is read-only: the
+ * core write-protects shared mappings that have pfn_mkwrite.  Outside
+ * migration a page is mapped as the mapping allows at once, so a write
+ * costs one fault, not two.
+ */
+static pgprot_t vgpu_bar0_prot(struct vm_area_struct *vma, bool writable)
+{
+	vm_flags_t flags = writable ? vma->vm_flags : vma->vm_flags & ~VM_WRITE;
+
+	return pgprot_writecombine(vm_get_page_prot(flags));
+}
+
 static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vgpu_instance *inst = vma->vm_private_data;
 	unsigned long pgoff = vmf->pgoff & (VGPU_REGION_MASK >> PAGE_SHIFT);
-	pgprot_t prot = vma->vm_page_prot;
+	bool writable = true;
 	unsigned long pfn;
 	vm_fault_t ret;
 
@@ -46,12 +59,12 @@ static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 		goto out;
 	}
 	if (inst->mig.tracking) {
-		if (vmf->flags & FAULT_FLAG_WRITE)
+		writable = vmf->flags & FAULT_FLAG_WRITE;
+		if (writable)
 			vgpu_mig_note_write(inst, (u64)pgoff << PAGE_SHIFT, PAGE_SIZE);
-		else
-			prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags & ~VM_WRITE));
 	}
-	ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff, prot);
+	ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + pgoff,
+				  vgpu_bar0_prot(vma, writable));
 out:
 	up_read(&inst->memory_lock);
 	return ret;

@@ -68,8 +68,9 @@ ssize_t vgpu_slice_rw(struct vgpu_instance *inst, char __user *buf,
 		if (write) {
 			memcpy_toio(base + at + done, bounce, len);
 			vgpu_mig_note_write(inst, at + done, len);
-		} else
+		} else {
 			memcpy_fromio(bounce, base + at + done, len);
+		}
 		up_read(&inst->memory_lock);
 		if (!write) {
 			left = copy_to_user(buf + done, bounce, len);

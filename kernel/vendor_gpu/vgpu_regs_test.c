@@ -253,6 +253,109 @@ static void regs_interrupt_line(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd32(test, regs, VSLICE_REG_IRQ_ENABLE), 0U);
 }
 
+/* A source's registers after a guest set a mode and raised an interrupt. */
+static void guest_mode(struct vgpu_regs *regs)
+{
+	set_mode(regs, 1024, 768, 16);
+	set(regs, DISPI_VIRT_HEIGHT, 2000);
+	set(regs, DISPI_Y_OFFSET, 768);
+	set(regs, DISPI_BANK, 3);
+	vgpu_regs_write(regs, VGPU_MMIO_VGA + 4, 1, 0x5a);
+	vgpu_regs_write(regs, VGPU_MMIO_VGA + 0x1f, 1, 0xa5);
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_ENABLE, 4, VSLICE_IRQ_SWI);
+	vgpu_regs_write(regs, VSLICE_REG_IRQ_RAISE, 4, VSLICE_IRQ_SWI);
+}
+
+/*
+ * Values a guest wrote are accepted and loaded exactly; the limits and
+ * the monitor stay the destination's.
+ */
+static void regs_saved_round_trip(struct kunit *test)
+{
+	struct vgpu_regs *src = new_regs(test), *dst = new_regs(test);
+	struct vgpu_scanout a, b;
+	u8 edid[128];
+	u32 bad = 0xdead;
+
+	guest_mode(src);
+	memset(edid, 0x3c, sizeof(edid));
+	vgpu_regs_set_edid(dst, edid, sizeof(edid));
+	KUNIT_EXPECT_EQ(test, vgpu_regs_check_saved(dst, src->dispi, src->irq_status,
+						    src->irq_enable, &bad), 0);
+	KUNIT_EXPECT_EQ(test, bad, 0xdeadU);
+	vgpu_regs_load_saved(dst, src->dispi, src->vga, src->irq_status, src->irq_enable);
+	KUNIT_EXPECT_MEMEQ(test, dst->dispi, src->dispi, sizeof(src->dispi));
+	KUNIT_EXPECT_MEMEQ(test, dst->vga, src->vga, sizeof(src->vga));
+	KUNIT_EXPECT_EQ(test, dst->irq_status, (u32)VSLICE_IRQ_SWI);
+	KUNIT_EXPECT_EQ(test, dst->irq_enable, (u32)VSLICE_IRQ_SWI);
+	KUNIT_EXPECT_TRUE(test, vgpu_regs_irq_asserted(dst));
+	KUNIT_EXPECT_MEMEQ(test, &dst->limits, &limits, sizeof(limits));
+	KUNIT_EXPECT_EQ(test, dst->edid_len, 128U);
+	KUNIT_EXPECT_MEMEQ(test, dst->edid, edid, sizeof(edid));
+	KUNIT_ASSERT_EQ(test, vgpu_regs_scanout(src, &a), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_regs_scanout(dst, &b), 0);
+	KUNIT_EXPECT_MEMEQ(test, &a, &b, sizeof(a));
+
+	/* The largest values the type allows, and the capability bit. */
+	src->dispi[DISPI_XRES] = limits.max_width;
+	src->dispi[DISPI_VIRT_WIDTH] = limits.max_width;
+	src->dispi[DISPI_YRES] = limits.max_height;
+	src->dispi[DISPI_ENABLE] = DISPI_ENABLED | DISPI_GETCAPS | DISPI_LFB_ENABLED;
+	KUNIT_EXPECT_EQ(test, vgpu_regs_check_saved(dst, src->dispi, 0, 0, &bad), 0);
+}
+
+struct regs_bad_case {
+	const char *name;
+	u32 index;
+	u16 val;
+	u32 irq_status;
+	u32 irq_enable;
+};
+
+/* Values no guest write leaves in a 1280x1024, 16 MiB vGPU. */
+static const struct regs_bad_case regs_bad_cases[] = {
+	{ "XRES above max_width", DISPI_XRES, 1281 },
+	{ "YRES above max_height", DISPI_YRES, 1025 },
+	{ "virtual width above max_width", DISPI_VIRT_WIDTH, 0xffff },
+	{ "BPP 0", DISPI_BPP, 0 },
+	{ "BPP 7", DISPI_BPP, 7 },
+	{ "BPP 33", DISPI_BPP, 33 },
+	{ "enable bits it has not", DISPI_ENABLE, DISPI_ENABLED | 0x80 },
+	{ "another ID", DISPI_ID, DISPI_ID5 - 1 },
+	{ "more VRAM", DISPI_VIDEO_MEMORY_64K, 257 },
+	{ "no VRAM", DISPI_VIDEO_MEMORY_64K, 0 },
+	{ "IRQ status bit outside the causes", DISPI_NR, 0, VSLICE_IRQ_ALL << 1, 0 },
+	{ "IRQ enable bit outside the causes", DISPI_NR, 0, 0, 0x80000000 },
+};
+
+static void regs_bad_desc(const struct regs_bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(regs_bad, regs_bad_cases, regs_bad_desc);
+
+/* Each is refused with its index (DISPI_NR for the interrupt registers). */
+static void regs_saved_refused(struct kunit *test)
+{
+	const struct regs_bad_case *c = test->param_value;
+	struct vgpu_regs *src = new_regs(test), *dst = new_regs(test);
+	struct vgpu_regs *before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	u32 bad = 0xdead, status, enable;
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	guest_mode(src);
+	if (c->index < DISPI_NR)
+		src->dispi[c->index] = c->val;
+	status = src->irq_status | c->irq_status;
+	enable = src->irq_enable | c->irq_enable;
+	*before = *dst;
+	KUNIT_EXPECT_EQ(test, vgpu_regs_check_saved(dst, src->dispi, status, enable, &bad),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, bad, c->index);
+	KUNIT_EXPECT_MEMEQ(test, dst, before, sizeof(*dst));
+}
+
 static struct kunit_case vgpu_regs_cases[] = {
 	KUNIT_CASE(regs_what_bochs_drm_probes),
 	KUNIT_CASE(regs_vslice_identification),
@@ -263,6 +366,8 @@ static struct kunit_case vgpu_regs_cases[] = {
 	KUNIT_CASE(regs_bounds_and_reset),
 	KUNIT_CASE(regs_init_rejects_bad_limits),
 	KUNIT_CASE(regs_interrupt_line),
+	KUNIT_CASE(regs_saved_round_trip),
+	KUNIT_CASE_PARAM(regs_saved_refused, regs_bad_gen_params),
 	{}
 };
 

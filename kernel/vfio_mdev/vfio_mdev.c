@@ -171,9 +171,10 @@ static const struct vfio_migration_ops vfio_mdev_mig_ops = {
 
 /*
  * The DMA dirty log of a device that never writes guest memory: always
- * empty, which is exact.  Without it QEMU (10.0, legacy container) finds
- * neither device nor IOMMU dirty tracking and blocks migration; the
- * type1 log of such a device is empty as well, but QEMU cannot tell.
+ * empty, which is exact.  Without it QEMU (10.0, legacy container, its
+ * default enable-migration=auto) finds neither device nor IOMMU dirty
+ * tracking and blocks migration; the type1 log of such a device is empty
+ * as well, but QEMU cannot tell.
  */
 static int vfio_mdev_log_start(struct vfio_device *vdev,
 			       struct rb_root_cached *ranges, u32 nnodes,
@@ -241,7 +242,14 @@ static void vfio_mdev_set_migration(struct vfio_mdev_device *vmdev)
 		return;
 	vmdev->vdev.migration_flags = flags;
 	vmdev->vdev.mig_ops = &vfio_mdev_mig_ops;
-	if (mig->no_dma)
+	/*
+	 * The core reports a DMA log through iova_bitmap, which only a kernel
+	 * with IOMMUFD_DRIVER has (Debian's 6.12 has not): elsewhere a log
+	 * could be started but never read, and QEMU's first dirty sync
+	 * would fail the migration.  There QEMU needs enable-migration=on
+	 * and uses the type1 container's dirty log, also empty.
+	 */
+	if (mig->no_dma && IS_ENABLED(CONFIG_IOMMUFD_DRIVER))
 		vmdev->vdev.log_ops = &vfio_mdev_no_dma_log_ops;
 }
 

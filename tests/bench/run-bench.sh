@@ -4,7 +4,7 @@
 # `make bench` / `make bench-smoke`: vslice against the upstream mbochs
 # sample on the in-tree mdev.ko, both in one boot of the lab VM.
 #
-#   run-bench.sh [--smoke | --lat]
+#   run-bench.sh [--smoke | --lat | --mig]
 #
 # Builds the vslice modules, mbochs and mdpy (tests/bench/build-sample.sh) for
 # Debian's 6.12 kernel, the bench image (tests/bench/mkbenchimage.sh),
@@ -22,6 +22,10 @@
 # and the perf profile of both, in about a minute: the loop for work on
 # that path.  Results as for a full run; build/bench/latest stays.
 #
+# Full run, then: the live-migration benchmark on the Debian 13 libvirt
+# lab host (tests/bench/mig-bench.sh, its table and results.json in
+# build/bench/<UTC time>/migration/); --mig runs only that.
+#
 # --smoke: the same boot with tiny counts, results in build/bench/smoke/;
 # prints VSLICE-RESULT lines (bench/smoke/...: each metric produced and
 # finite, the JSON and plot written, the kernel log clean) for
@@ -32,10 +36,12 @@ mode=full
 case "${1:-}" in
 --smoke) mode=smoke ;;
 --lat) mode=lat ;;
+--mig) mode=mig ;;
 '') ;;
-*) echo "usage: $0 [--smoke | --lat]" >&2; exit 64 ;;
+*) echo "usage: $0 [--smoke | --lat | --mig]" >&2; exit 64 ;;
 esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+[[ $mode == mig ]] && exec "$repo/tests/bench/mig-bench.sh"
 # Debian's interpreter: python3-matplotlib is installed for it, not for
 # whatever python3 comes first in PATH.
 python=/usr/bin/python3
@@ -113,3 +119,8 @@ fi
 	fail_step data "the guest reported no benchmark data; see $res/console.txt and $res/run-vm.log"
 [[ $mode == full ]] && ln -sfn "$(basename "$res")" "$repo/build/bench/latest"
 echo "bench: results in $res (build/bench/latest): results.json, plot.png" >&2
+if [[ $mode == full ]]; then
+	echo "bench: live migration on the Debian 13 lab host (tests/bench/mig-bench.sh)" >&2
+	"$repo/tests/bench/mig-bench.sh" "$res/migration" ||
+		fail_step migration "no migration figures; see $res/migration/"
+fi

@@ -25,11 +25,15 @@ declare -A sources=(
 	[fuzz_slice]="kernel/vendor_gpu/slice_alloc.c"
 	[fuzz_fw]="kernel/vendor_gpu/vgpu_fw.c"
 	[fuzz_edid_region]="kernel/vendor_gpu/vgpu_edid_region.c kernel/vendor_gpu/vgpu_edid.c"
+	[fuzz_mig_stream]="kernel/vendor_gpu/vgpu_mig_stream.c kernel/vendor_gpu/vgpu_cfg.c kernel/vendor_gpu/vgpu_regs.c"
 )
 # Longest input: a UUID and some; a few hundred allocator operations; a
 # type table image of 16 types with room for longer headers and entries;
-# a maximum resolution and a few hundred region accesses.
-declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300 [fuzz_fw]=4096 [fuzz_edid_region]=2048)
+# a maximum resolution and a few hundred region accesses; a migration
+# source's description and its stream's mutations (the valid stream is
+# built from them, so the input stays small), or a short raw stream.
+declare -A max_len=([fuzz_uuid]=64 [fuzz_slice]=300 [fuzz_fw]=4096 [fuzz_edid_region]=2048
+	[fuzz_mig_stream]=1024)
 
 # The mdevctl callout's JSON input: the userspace files the callout is
 # built from, linked with json-c.

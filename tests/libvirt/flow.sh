@@ -32,7 +32,11 @@
 #                 and no emulated VGA: its guest draws through KMS and
 #                 flips; `virsh screenshot` and a VNC client (gvnccapture)
 #                 show exactly its pictures, before and after the flip
-#   save/     11. flow-save.sh on vslice-next, its guest still up: virsh
+#   migrate/  11. flow-migrate.sh: a guest that shows a picture migrates
+#                 between two bare QEMU processes (vGPU X to vGPU Y of its
+#                 type) and runs on; one of another type refuses it (SKIP
+#                 where QEMU < 8.1: Debian 12's 7.2 has no VFIO migration v2)
+#   save/     12. flow-save.sh on vslice-next, its guest still up: virsh
 #                 save / restore and managedsave / start, the screen the
 #                 same after; restores where the vGPU is missing or of
 #                 another type refused, nothing left behind (SKIP where
@@ -51,12 +55,12 @@
 #
 # which tests/libvirt/stage.sh holds against what reached it.
 #
-# vslice.flow-steps=STEP[,STEP...] on the kernel command line (a
-# developer's run: tests/libvirt/stage.sh passes VSLICE_LIBVIRT_STEPS)
-# runs the host checks and only those steps, each with what it needs of
-# the others, in one boot that powers off: types, nodedev, errors, save
-# (the persistent vGPU of nodedev/ and a display domain of its own,
-# vslice-save).
+# vslice.flow-steps=STEP[,STEP...] on the kernel command line (stage.sh's
+# VSLICE_LIBVIRT_STEPS, tests/bench/mig-bench.sh) runs the host checks and
+# only those steps in the first boot, then powers off: no second boot.
+# Steps that stand alone: migrate, mig-bench (flow-migrate.sh bench: the
+# migration benchmark's VSBENCH-MIG lines) and save (with the persistent
+# vGPU of nodedev/ and a display domain of its own, vslice-save).
 set -u
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -658,7 +662,7 @@ step_tenant() {
 	# The next tenant is the domain that shows the screen (step 10).
 	f=$(display_domain_xml "$dom" "$U1")
 	sed -i "s|</cmdline>| vmguest.find=$DRAWN</cmdline>|" "$f"
-	# Step 11 saves it.
+	# Step 12 saves it.
 	migratable "$f"
 	run virsh define "$f"
 	ok tenant/define
@@ -690,7 +694,7 @@ step_tenant() {
 			fail tenant/bar0-read "no VMGUEST-BAR0 from $dom; console: $(console_tail "$dom")"
 		fi
 		step_display "$dom" "$U1"
-		# The same running guest, saved and restored (step 11).
+		# The same running guest, saved and restored (step 12).
 		step_save "$dom" "$U1"
 		run virsh destroy "$dom"
 	else
@@ -937,6 +941,52 @@ step_display() {
 	note "display: $((SECONDS - t)) s"
 }
 
+# --- 11. live migration between two QEMU processes ---------------------------
+# flow-migrate.sh (installed beside this script when the tree has one)
+# prints its own libvirt/migrate/... (or, for the benchmark,
+# libvirt/mig-bench/...) result lines, counted here as this script's, and
+# the benchmark's VSBENCH-MIG lines; its notes go to the console
+# indented.  Its exit status: 0 without a FAIL, 1 after one; anything
+# else is a FAIL of its own.  "start" creates the step's vGPUs and starts
+# its source QEMU, whose nested guest then boots while the flow goes on
+# (the flow waits for one guest at a time otherwise); "migrate" goes on
+# from there.
+step_migrate() { # start|migrate|bench
+	local mode=$1 name=migrate line fails=0 mrc='' what=exit-status
+	[[ $mode == bench ]] && name=mig-bench
+	[[ $mode == start ]] && what='start-exit-status'
+	if [[ ! -x $LIB/flow-migrate.sh ]]; then
+		skip "$name/flow-migrate" "no tests/libvirt/flow-migrate.sh in this tree"
+		return
+	fi
+	note "$name: flow-migrate.sh $mode ($(qemu-system-x86_64 --version 2>&1 | head -n 1))"
+	[[ $mode == migrate ]] || rm -rf "$T/migrate"
+	mkdir -p "$T/migrate"
+	while IFS= read -r line || [[ -n $line ]]; do
+		case $line in
+		"VSLICE-RESULT: FAIL "*)
+			echo "$line"
+			results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1))
+			;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*)
+			echo "$line"
+			results=$((results + 1))
+			;;
+		VSBENCH-*) echo "$line" ;;
+		"flow-migrate-exit "*) mrc=${line#flow-migrate-exit } ;;
+		*) echo "    | $line" ;;
+		esac
+	done < <(VSLICE_MIG_TMP=$T/migrate VSLICE_MIG_LIB=$LIB VSLICE_MIG_GPU=$GPU0 VSLICE_MIG_GPU2=$GPU1 \
+		VSLICE_MIG_ROUNDS=$(sed -n 's/.*vslice\.mig-rounds=\([0-9]*\).*/\1/p' /proc/cmdline) \
+		timeout 1800 "$LIB/flow-migrate.sh" "$mode" 2>&1
+		echo "flow-migrate-exit $?")
+	if { [[ $mrc == 0 ]] && ((fails == 0)); } || { [[ $mrc == 1 ]] && ((fails > 0)); }; then
+		pass "$name/$what"
+	else
+		fail "$name/$what" "flow-migrate.sh $mode exited ${mrc:-without a status} after $fails FAIL lines"
+	fi
+}
+
 # --- 9. live changes of a running vGPU's attributes -------------------------
 # flow-live.sh (installed beside this script when the tree has one) checks
 # virsh nodedev-update and mdevctl modify --live on the persistent vGPU,
@@ -979,7 +1029,7 @@ relay() {
 	done <"$1"
 }
 
-# --- 11. save and restore ---------------------------------------------------
+# --- 12. save and restore ---------------------------------------------------
 # flow-save.sh (installed beside this script when the tree has one), on a
 # running display domain whose guest is up: virsh save / restore and
 # managedsave / start move the guest and its vGPU's state through a file
@@ -1035,8 +1085,11 @@ phase1() {
 	fi
 	step_live
 	run virsh destroy vslice-a
+	# The migration's guest boots beside the next tenant's.
+	step_migrate start
 	step_tenant
 	kill "$UDEV_MONITOR" 2>/dev/null
+	step_migrate migrate
 	# libvirt starts vslice-a by itself at the next boot, with the vGPU
 	# that mdevctl's definition starts then.
 	run virsh autostart vslice-a
@@ -1063,26 +1116,7 @@ phase1() {
 	sync
 }
 
-# phase1_steps "STEP...": vslice.flow-steps= (see the top).
-phase1_steps() {
-	local s
-	note "first boot, steps $1 only"
-	boot_checks
-	for s in $1; do
-		case $s in
-		types) step_types ;;
-		nodedev) [[ -n ${U1:-} ]] || step_nodedev ;;
-		errors) step_errors ;;
-		save)
-			[[ -n ${U1:-} ]] || step_nodedev
-			save_alone
-			;;
-		*) fail flow/steps "vslice.flow-steps: no step '$s' that runs alone (types nodedev errors save)" ;;
-		esac
-	done
-	kill "${UDEV_MONITOR:-}" 2>/dev/null
-}
-# save_alone: step 11 on a display domain of its own with the vGPU U1.
+# save_alone: step 12 on a display domain of its own with the vGPU U1.
 save_alone() {
 	local dom=vslice-save f
 	f=$(display_domain_xml "$dom" "$U1")
@@ -1183,12 +1217,32 @@ stopped_early() {
 trap 'stopped_early $?' EXIT
 trap 'exit 143' TERM
 
+# phase_steps STEP...: the host checks and the steps chosen with
+# vslice.flow-steps=.
+phase_steps() {
+	local s
+	note "first boot, only the steps: $*"
+	boot_checks
+	for s in "$@"; do
+		case $s in
+		migrate) step_migrate migrate ;;
+		mig-bench) step_migrate bench ;;
+		save)
+			[[ -n ${U1:-} ]] || step_nodedev
+			save_alone
+			;;
+		*) fail "flow/steps" "vslice.flow-steps: '$s' is not a step that runs alone (migrate, mig-bench, save)" ;;
+		esac
+	done
+}
+
 start=$(uptime_s)
 note "lab host up after ${start}s (kernel $(uname -r))"
-STEPS=$(sed -n 's/.*vslice\.flow-steps=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [[ -n $STEPS ]]; then
+FLOW_STEPS=$(sed -n 's/.*vslice\.flow-steps=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [[ -n $FLOW_STEPS ]]; then
 	phase=1
-	phase1_steps "${STEPS//,/ }"
+	IFS=, read -ra chosen <<<"$FLOW_STEPS"
+	phase_steps "${chosen[@]}"
 elif [[ $(cat "$STATE/phase" 2>/dev/null) == 2 ]]; then
 	phase=2
 	phase2
@@ -1212,7 +1266,7 @@ echo "VSLICE-FLOW phase=$phase results=$results failures=$failures"
 echo "VSLICE-DONE rc=$failures"
 finished=1
 sync
-if ((phase == 1)) && [[ -z $STEPS ]]; then
+if ((phase == 1)) && [[ -z $FLOW_STEPS ]]; then
 	systemctl --no-block reboot
 else
 	systemctl --no-block poweroff

@@ -19,11 +19,11 @@
 #       /etc/modprobe.d/vslice-gpus.conf, /etc/modules-load.d/vslice.conf
 #                                     the admin's part: which GPUs, load at boot
 #       /var/lib/libvirt/images/vslice/   the nested guest (tests/lab/mkvmguest.sh)
-#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh and
-#                                         flow-save.sh when there are
-#                                         ones, the XML templates and
-#                                         shot-check (tests/guest/shot-check.c,
-#                                         static)
+#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh, flow-save.sh and
+#                                         flow-migrate.sh when there are,
+#                                         the XML templates, shot-check
+#                                         (tests/guest/shot-check.c) and qmp
+#                                         (tests/guest/qmp.c), static
 #       vslice-libvirt.target, vslice-libvirt-test.service
 #   OUTDIR/initrd.cpio.gz    busybox: loads virtio_blk and ext4 of the
 #                            root's kernel, mounts /dev/vda and
@@ -133,7 +133,7 @@ install -D -m 0644 "$here/vslice-modules.conf" "$layer/etc/modules-load.d/vslice
 "$repo/tests/lab/mkvmguest.sh" "$layer/var/lib/libvirt/images/vslice" >&2
 lib=$layer/usr/local/lib/vslice-libvirt
 install -D -m 0755 "$here/flow.sh" "$lib/flow.sh"
-for f in flow-live.sh flow-save.sh; do
+for f in flow-live.sh flow-migrate.sh flow-save.sh; do
 	if [[ -f $here/$f ]]; then
 		install -m 0755 "$here/$f" "$lib/$f"
 	fi
@@ -147,6 +147,8 @@ install -m 0644 "$here/hostdev.xml.in" "$here/mdev.xml.in" "$lib/"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static \
 	-isystem "$("$repo/tests/lab/uapi-headers.sh")" -I "$repo/kernel/include" \
 	-o "$lib/shot-check" "$repo/tests/guest/shot-check.c"
+# flow-migrate.sh's QMP client for the QEMU processes it starts itself.
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$lib/qmp" "$repo/tests/guest/qmp.c"
 install -D -m 0644 -t "$layer/etc/systemd/system" \
 	"$here/vslice-libvirt.target" "$here/vslice-libvirt-test.service"
 mkdir -p "$layer/etc/systemd/journald.conf.d"

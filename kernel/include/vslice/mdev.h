@@ -103,7 +103,8 @@ struct mdev_type {
  *	never 0
  * @no_dma: the device never writes guest memory (no vfio_pin_pages(), no
  *	vfio_dma_rw()), so its DMA dirty log is always empty and the bus
- *	driver reports it as such
+ *	driver reports it as such, on kernels whose VFIO core can report a
+ *	DMA log (CONFIG_IOMMUFD_DRIVER)
  *
  * The callbacks have the semantics of struct vfio_migration_ops and are
  * called the same way, with the device open.

@@ -20,7 +20,8 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+/* As the kernel has it on every architecture, so that "%llu" fits it. */
+typedef unsigned long long u64;
 
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 
@@ -41,6 +42,26 @@ typedef uint64_t u64;
 static inline u32 crc32_le(u32 crc, const u8 *p, size_t len)
 {
 	return ~(u32)crc32_z((uLong)(u32)~crc, p, len);
+}
+
+/*
+ * The kernel's strscpy() (lib/string.c), three-argument form: copy at most
+ * @size - 1 bytes of @src and a NUL; return the length copied, or -E2BIG
+ * (with @dst holding what fit, NUL-terminated) when @src did not fit.
+ */
+static inline long strscpy(char *dst, const char *src, size_t size)
+{
+	const char *nul = size ? memchr(src, '\0', size) : NULL;
+
+	if (!size)
+		return -E2BIG;
+	if (!nul) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, nul - src + 1);
+	return nul - src;
 }
 
 /* The kernel's uuid_t, uuid_is_valid() and uuid_parse() (lib/uuid.c). */
