@@ -177,6 +177,18 @@ attrs_of() { # UUID: the vendor attributes an admin sets
 kmsg_lines() { dmesg | wc -l; }
 kmsg_since() { dmesg | tail -n "+$(($1 + 1))"; }
 
+# switchover_bw: a save pauses the guest and then migrates it to a file.
+# QEMU switches over once what the devices still have to send (here the
+# vGPU's whole slice: the paused guest writes nothing) fits its downtime
+# limit at the bandwidth it measured, which drops to nothing once the
+# paused guest's RAM is sent: on a slow host it never does.  The guest is
+# paused anyway, so tell QEMU the bandwidth to expect at the switch-over
+# (QEMU >= 8.2; libvirt 11.3 has no API for it).
+switchover_bw() {
+	run virsh qemu-monitor-command "$DOM" \
+		'{"execute":"migrate-set-parameters","arguments":{"avail-switchover-bandwidth":419430400}}'
+}
+
 # job_run CMD...: a save, restore or start (a migration job), bounded by
 # VIRSH_SECS, libvirt's view of the job logged every 30 s: how far one
 # that does not end got.
@@ -409,6 +421,7 @@ expect guest-shows "buf=0 mode=$MODE" "buf=$(field buf "$l") mode=$(field mode "
 shot screenshot-before before "$SEED_A"
 
 # --- virsh save -------------------------------------------------------------------
+switchover_bw
 t=$SECONDS
 job_run virsh save "$DOM" "$FILE"
 ok save
@@ -533,6 +546,7 @@ if [[ -z $SEED_NOW ]]; then
 fi
 t=$SECONDS
 console_close
+switchover_bw
 job_run virsh managedsave "$DOM"
 ok managedsave
 note "virsh managedsave: $((SECONDS - t)) s"
