@@ -36,6 +36,11 @@
 #                 between two bare QEMU processes (vGPU X to vGPU Y of its
 #                 type) and runs on; one of another type refuses it (SKIP
 #                 where QEMU < 8.1: Debian 12's 7.2 has no VFIO migration v2)
+#   save/     12. flow-save.sh on vslice-next, its guest still up: virsh
+#                 save / restore and managedsave / start, the screen the
+#                 same after; restores where the vGPU is missing or of
+#                 another type refused, nothing left behind (SKIP where
+#                 QEMU < 8.1 or libvirt < 8.6)
 # then it marks vslice-a `virsh autostart`, records what the second boot
 # checks and reboots the machine.  Second boot:
 #   reboot/    6. the autostarted mdev is back with its attributes, and
@@ -53,8 +58,9 @@
 # vslice.flow-steps=STEP[,STEP...] on the kernel command line (stage.sh's
 # VSLICE_LIBVIRT_STEPS, tests/bench/mig-bench.sh) runs the host checks and
 # only those steps in the first boot, then powers off: no second boot.
-# Steps that stand alone: migrate, and mig-bench (flow-migrate.sh bench:
-# the migration benchmark's VSBENCH-MIG lines).
+# Steps that stand alone: migrate, mig-bench (flow-migrate.sh bench: the
+# migration benchmark's VSBENCH-MIG lines) and save (with the persistent
+# vGPU of nodedev/ and a display domain of its own, vslice-save).
 set -u
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LIBVIRT_DEFAULT_URI=qemu:///system
@@ -197,6 +203,22 @@ domain_xml() {
 		/@HOSTDEVS@/ { if (d != "") print d; next }
 		{ gsub(/@NAME@/, n); gsub(/@SERIAL@/, s); print }' "$LIB/domain.xml.in" >"$f"
 	echo "$f"
+}
+
+# migratable FILE: the domain's vGPU can migrate (be saved) on Debian's
+# 6.12 kernels.  They are built without IOMMUFD, so the VFIO core answers
+# every DMA_LOGGING_REPORT with EOPNOTSUPP whatever the driver's log_ops
+# (include/linux/iova_bitmap.h's stubs) and QEMU 10's save fails in
+# ram_save_setup; its other dirty tracking, the type1 container's, it
+# takes only with x-device-dirty-page-tracking=off, and then blocks
+# migration unless enable-migration=on (a warning instead).  QEMU 7.2
+# (Debian 12) has neither property and refuses to start with them: it
+# cannot migrate a vGPU anyway, and gets the domain as it is.
+migratable() {
+	local v
+	v=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\.[0-9]*\).*/\1/p')
+	[[ $(printf '%s\n' 8.1 "$v" | sort -V | head -n 1) == 8.1 ]] || return 0
+	sed -i "s|^</domain>|  <qemu:override>\n    <qemu:device alias='hostdev0'>\n      <qemu:frontend>\n        <qemu:property name='enable-migration' type='string' value='on'/>\n        <qemu:property name='x-device-dirty-page-tracking' type='string' value='off'/>\n      </qemu:frontend>\n    </qemu:device>\n  </qemu:override>\n</domain>|" "$1"
 }
 
 # display_domain_xml NAME UUID: a domain that shows the vGPU UUID's screen
@@ -633,17 +655,21 @@ step_tenant() {
 	if [[ -z $DRAWN ]]; then
 		skip tenant/bar0-read "vslice-a drew nothing to look for"
 		skip display/guest-shows "$dom was not started: vslice-a drew nothing to look for"
+		skip save/flow-save "$dom was not started: vslice-a drew nothing to look for"
 		return
 	fi
 	check tenant/vgpu-free wait_for 30 is_free "$U1"
 	# The next tenant is the domain that shows the screen (step 10).
 	f=$(display_domain_xml "$dom" "$U1")
 	sed -i "s|</cmdline>| vmguest.find=$DRAWN</cmdline>|" "$f"
+	# Step 12 saves it.
+	migratable "$f"
 	run virsh define "$f"
 	ok tenant/define
 	if ! grep -q "vmguest.find=$DRAWN" "$f"; then
 		fail tenant/define "no <cmdline> in $f to pass vmguest.find= in"
 		skip display/guest-shows "$dom was not started"
+		skip save/flow-save "$dom was not started"
 		return
 	fi
 	rm -f "$SERIAL/$dom.serial"
@@ -668,9 +694,12 @@ step_tenant() {
 			fail tenant/bar0-read "no VMGUEST-BAR0 from $dom; console: $(console_tail "$dom")"
 		fi
 		step_display "$dom" "$U1"
+		# The same running guest, saved and restored (step 12).
+		step_save "$dom" "$U1"
 		run virsh destroy "$dom"
 	else
 		skip display/guest-shows "$dom did not start"
+		skip save/flow-save "$dom did not start"
 	fi
 	run virsh undefine "$dom"
 	check tenant/free-after wait_for 30 is_free "$U1"
@@ -967,7 +996,7 @@ step_migrate() { # start|migrate|bench
 # exit status: 0 without a FAIL, 1 or 2 after one; anything else (a crash,
 # the timeout's 124) is a FAIL of its own.
 step_live() {
-	local line fails=0
+	local fails lines
 	if [[ ! -x $LIB/flow-live.sh ]]; then
 		skip live/flow-live "no tests/libvirt/flow-live.sh in this tree"
 		return
@@ -978,17 +1007,64 @@ step_live() {
 		timeout 600 "$LIB/flow-live.sh" >"$T/live.out" 2>"$T/live.err"
 	rc=$?
 	sed 's/^/    | /' "$T/live.err"
-	while IFS= read -r line || [[ -n $line ]]; do
-		echo "$line"
-		case $line in
-		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1)) ;;
-		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) ;;
-		esac
-	done <"$T/live.out"
+	relay "$T/live.out"
 	if { ((rc == 0)) && ((fails == 0)); } || { ((rc == 1 || rc == 2)) && ((fails > 0)); }; then
 		pass live/exit-status
 	else
 		fail live/exit-status "flow-live.sh exited $rc after $fails FAIL lines"
+	fi
+}
+
+# relay FILE: a helper script's result lines, printed and counted as this
+# script's; its FAIL lines in $fails, all of them in $lines.
+relay() {
+	local line
+	fails=0 lines=0
+	while IFS= read -r line || [[ -n $line ]]; do
+		echo "$line"
+		case $line in
+		"VSLICE-RESULT: FAIL "*) results=$((results + 1)) failures=$((failures + 1)) fails=$((fails + 1)) lines=$((lines + 1)) ;;
+		"VSLICE-RESULT: PASS "* | "VSLICE-RESULT: SKIP "*) results=$((results + 1)) lines=$((lines + 1)) ;;
+		esac
+	done <"$1"
+}
+
+# --- 12. save and restore ---------------------------------------------------
+# flow-save.sh (installed beside this script when the tree has one), on a
+# running display domain whose guest is up: virsh save / restore and
+# managedsave / start move the guest and its vGPU's state through a file
+# and the screen is the same picture after; a restore where the vGPU is
+# missing or of another type is refused and leaves nothing behind.  It
+# prints its own libvirt/save/... lines, always SAVE_CHECKS of them
+# (SKIPs where QEMU < 8.1 or libvirt < 8.6: Debian 12), counted here as
+# this script's.  Its exit status: 0 without a FAIL, 1 after one, 2 after
+# a FAIL of its inputs; anything else (a crash, the timeout's 124) is a
+# FAIL of its own, and so is a count other than SAVE_CHECKS.
+SAVE_CHECKS=50
+step_save() { # DOMAIN UUID
+	local fails lines
+	if [[ ! -x $LIB/flow-save.sh ]]; then
+		skip save/flow-save "no tests/libvirt/flow-save.sh in this tree"
+		return
+	fi
+	note "save: flow-save.sh on $1 with $2"
+	mkdir -p "$T/save"
+	VSLICE_SAVE_DOMAIN=$1 VSLICE_SAVE_UUID=$2 VSLICE_SAVE_PARENT=$GPU0 \
+		VSLICE_SAVE_SERIAL=$SERIAL/$1.serial VSLICE_SAVE_TMP=$T/save \
+		VSLICE_SAVE_SHOTS=$SHOTS VSLICE_SAVE_LIB=$LIB \
+		timeout 1200 "$LIB/flow-save.sh" >"$T/save.out" 2>"$T/save.err"
+	rc=$?
+	sed 's/^/    | /' "$T/save.err"
+	relay "$T/save.out"
+	if { ((rc == 0)) && ((fails == 0)); } || { ((rc == 1 || rc == 2)) && ((fails > 0)); }; then
+		pass save/exit-status
+	else
+		fail save/exit-status "flow-save.sh exited $rc after $fails FAIL lines"
+	fi
+	if ((rc == 2)) || ((lines == SAVE_CHECKS)); then
+		pass save/check-count
+	else
+		fail save/check-count "flow-save.sh printed $lines results, not $SAVE_CHECKS"
 	fi
 }
 
@@ -1040,6 +1116,27 @@ phase1() {
 	sync
 }
 
+# save_alone: step 12 on a display domain of its own with the vGPU U1.
+save_alone() {
+	local dom=vslice-save f
+	f=$(display_domain_xml "$dom" "$U1")
+	migratable "$f"
+	run cat "$f"
+	run virsh define "$f"
+	ok save/define
+	rm -f "$SERIAL/$dom.serial"
+	run virsh start "$dom"
+	ok save/start
+	if ((rc != 0)); then
+		skip save/flow-save "$dom did not start"
+	elif guest_checks save "$dom" "$U1"; then
+		step_save "$dom" "$U1"
+	else
+		skip save/flow-save "the guest of $dom did not come up"
+	fi
+	run virsh destroy "$dom"
+	run virsh undefine "$dom"
+}
 
 # --- 6. reboot ---------------------------------------------------------------
 # reboot/mdev-before-libvirtd: the vGPU existed (the callout's "post
@@ -1130,7 +1227,11 @@ phase_steps() {
 		case $s in
 		migrate) step_migrate migrate ;;
 		mig-bench) step_migrate bench ;;
-		*) fail "flow/steps" "vslice.flow-steps: '$s' is not a step that runs alone (migrate, mig-bench)" ;;
+		save)
+			[[ -n ${U1:-} ]] || step_nodedev
+			save_alone
+			;;
+		*) fail "flow/steps" "vslice.flow-steps: '$s' is not a step that runs alone (migrate, mig-bench, save)" ;;
 		esac
 	done
 }

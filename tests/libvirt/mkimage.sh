@@ -19,7 +19,7 @@
 #       /etc/modprobe.d/vslice-gpus.conf, /etc/modules-load.d/vslice.conf
 #                                     the admin's part: which GPUs, load at boot
 #       /var/lib/libvirt/images/vslice/   the nested guest (tests/lab/mkvmguest.sh)
-#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh and
+#       /usr/local/lib/vslice-libvirt/    flow.sh, flow-live.sh, flow-save.sh and
 #                                         flow-migrate.sh when there are,
 #                                         the XML templates, shot-check
 #                                         (tests/guest/shot-check.c) and qmp
@@ -133,7 +133,7 @@ install -D -m 0644 "$here/vslice-modules.conf" "$layer/etc/modules-load.d/vslice
 "$repo/tests/lab/mkvmguest.sh" "$layer/var/lib/libvirt/images/vslice" >&2
 lib=$layer/usr/local/lib/vslice-libvirt
 install -D -m 0755 "$here/flow.sh" "$lib/flow.sh"
-for f in flow-live.sh flow-migrate.sh; do
+for f in flow-live.sh flow-migrate.sh flow-save.sh; do
 	if [[ -f $here/$f ]]; then
 		install -m 0755 "$here/$f" "$lib/$f"
 	fi

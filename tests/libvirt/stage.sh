@@ -66,7 +66,7 @@ bad_kmsg+='|kernel BUG at|Kernel panic|RCU detected stall|detected stalls on CPU
 # and a PASS or a FAIL of every check of the second.  A flow that stops
 # before a step, or a second boot that ran the first half again, leaves
 # some out.
-steps_1='host types nodedev errors domain assign unplug tenant live display migrate'
+steps_1='host types nodedev errors domain assign unplug tenant live display migrate save'
 flow_steps=${VSLICE_LIBVIRT_STEPS:-}
 if [[ -n $flow_steps ]]; then
 	[[ $flow_steps =~ ^[a-z-]+(,[a-z-]+)*$ ]] || {
