@@ -159,7 +159,7 @@ off_check() {
 no_qemu() { ! pgrep -f -- "-name guest=$DOM," >/dev/null; }
 # vslicectl's view of a vGPU: free, or open by the domain.
 is_free() { vslicectl list "$1" | grep -Eq "^$1 +[^ ]+ +[^ ]+ +free( |\$)"; }
-open_by_dom() { vslicectl list "$U" | grep -Eq "^$U .* open +$DOM( |\$)"; }
+open_by_dom() { vslicectl list "$U" | grep -Eq "^$U .* open +$DOM(,| |\$)"; }
 # All types of all GPUs with their available_instances, and the vGPUs:
 # what a failed restore must leave as it was.
 vgpus_state() {

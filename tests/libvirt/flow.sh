@@ -321,7 +321,7 @@ qemu_has_sysfsdev() { # DOMAIN UUID
 }
 # The vGPU's VFIO group is open in the domain's QEMU: vslicectl's view.
 open_by() { # UUID DOMAIN
-	vslicectl list "$1" | grep -Eq "^$1 .* open +$2( |\$)"
+	vslicectl list "$1" | grep -Eq "^$1 .* open +$2(,| |\$)"
 }
 # No one has it open: vslicectl answered so (not "it did not say open").
 is_free() { # UUID
