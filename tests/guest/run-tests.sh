@@ -31,6 +31,9 @@ wanted() {
 	[ -z "$only" ] || case "$only" in *",$1,"*) true ;; *) false ;; esac
 }
 
+# Seconds since boot, on each suite's first line: where a run's time goes.
+uptime_s() { cut -d ' ' -f 1 /proc/uptime; }
+
 failed=0
 out=/tmp/run-tests.out rcfile=/tmp/run-tests.rc
 
@@ -60,12 +63,12 @@ run_suite() {
 for t in "$here"/t-*.sh; do
 	name=$(basename "$t" .sh)
 	wanted "$name" || continue
-	echo "=== $name"
+	echo "=== $name (at $(uptime_s) s)"
 	suite=$(sed -n 's/^SUITE=//p' "$t" | head -n 1)
 	run_suite "${suite:-$name}" "$t"
 done
 if [ -f "$here/kunit.sh" ] && wanted kunit; then
-	echo "=== kunit"
+	echo "=== kunit (at $(uptime_s) s)"
 	run_suite kunit "$here/kunit.sh"
 fi
 
@@ -74,7 +77,7 @@ fi
 # sweeps too; this catches the suites after it and the ones it cleared
 # before).  An object is reported only once it is 5 s old.
 kml=/sys/kernel/debug/kmemleak
-echo "=== kmemleak"
+echo "=== kmemleak (at $(uptime_s) s)"
 if [ -e "$kml" ]; then
 	sleep 6
 	if ! echo scan 2>/dev/null >"$kml"; then
