@@ -216,25 +216,30 @@ static void first_touch(int dev, off_t off, size_t size, uint64_t seed)
 	lab_result(f <= (long)blocks + 2, "first-pass-aligned-fault-per-block", why);
 	snprintf(why, sizeof(why), "page tables grew by %ld kB over %zu blocks (%ld to %ld kB): not PMDs",
 		 kb - kb0, blocks, kb0, kb);
-	lab_result(kb0 >= 0 && kb - kb0 < (long)(blocks * 4 / 2), "first-pass-aligned-maps-pmds",
-		   why);
+	/* x86 maps PFNs with PMDs only in kernels with THP (the test kernel has none). */
+	if (access("/sys/kernel/mm/transparent_hugepage", F_OK))
+		printf("VSLICE-RESULT: SKIP %s/first-pass-aligned-maps-pmds: %s\n", lab_suite,
+		       "a kernel without CONFIG_TRANSPARENT_HUGEPAGE maps no PMD of PFNs");
+	else
+		lab_result(kb0 >= 0 && kb - kb0 < (long)(blocks * 4 / 2),
+			   "first-pass-aligned-maps-pmds", why);
 	lab_result(has_pattern(m, size / 8, seed), "aligned-mapping-is-the-slice",
 		   "the aligned mapping does not read the slice's pattern");
 
-	/* Decode off takes every PMD away; back on, each block faults again. */
+	/* Decode off takes every block away; back on, each faults again. */
 	lab_result(!set_decode(dev, 0) && touch_faults(m + 3 * BLOCK / 8 + 7) &&
-		   touch_faults(m + (size - 8) / 8), "decode-off-revokes-pmds",
-		   "a PMD-mapped block answered with decode off");
+		   touch_faults(m + (size - 8) / 8), "decode-off-revokes-aligned",
+		   "an aligned mapping answered with decode off");
 	f = set_decode(dev, 1) ? -1 : read_pages(m, 0, size);
 	snprintf(why, sizeof(why), "%ld faults reading %zu blocks after decode came back", f, blocks);
 	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
-		   "decode-on-refaults-pmds", why);
+		   "decode-on-refaults-aligned", why);
 	f = ioctl(dev, VFIO_DEVICE_RESET) || !touch_faults(m + BLOCK / 8) || vfio_enable_memory(dev) ?
 		-1 : read_pages(m, 0, size);
 	snprintf(why, sizeof(why), "reset: %ld faults reading %zu blocks after decode came back",
 		 f, blocks);
 	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
-		   "reset-revokes-and-refaults-pmds", why);
+		   "reset-revokes-and-refaults-aligned", why);
 	munmap((void *)m, size);
 
 	/*
