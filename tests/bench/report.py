@@ -156,12 +156,16 @@ def fmt(x, digits=1):
     return f"{x:.{digits}f}"
 
 
+def median_of(*xs):
+    vals = [x for x in xs if x is not None]
+    return statistics.median(vals) if vals else None
+
+
 def table(med, runs, config, rows):
     v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
-    floor_file = statistics.median([x for x in (v.get("floor_pread_ns"), m.get("floor_pread_ns"))
-                                    if x is not None] or [math.nan])
-    floor_zero = statistics.median([x for x in (v.get("floor_zero_ns"), m.get("floor_zero_ns"))
-                                    if x is not None] or [math.nan])
+    # None without floors (a --bw run): results.json holds no NaN.
+    floor_file = median_of(v.get("floor_pread_ns"), m.get("floor_pread_ns"))
+    floor_zero = median_of(v.get("floor_zero_ns"), m.get("floor_zero_ns"))
     out = []
     head = ("metric", "vslice", "reference", "ratio", "target", "verdict")
     lines = []
