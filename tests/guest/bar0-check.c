@@ -194,6 +194,7 @@ static void first_touch(int dev, off_t off, size_t size, uint64_t seed)
 	volatile uint64_t *m;
 	char why[200];
 	long f, kb0, kb;
+	int ok, revoked;
 
 	if (align > (1UL << 30))
 		align = 1UL << 30;
@@ -234,9 +235,13 @@ static void first_touch(int dev, off_t off, size_t size, uint64_t seed)
 	snprintf(why, sizeof(why), "%ld faults reading %zu blocks after decode came back", f, blocks);
 	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
 		   "decode-on-refaults-aligned", why);
-	f = ioctl(dev, VFIO_DEVICE_RESET) || !touch_faults(m + BLOCK / 8) || vfio_enable_memory(dev) ?
-		-1 : read_pages(m, 0, size);
-	snprintf(why, sizeof(why), "reset: %ld faults reading %zu blocks after decode came back",
+	/* Decode back on whatever happened: the next mapping needs it. */
+	ok = !ioctl(dev, VFIO_DEVICE_RESET);
+	revoked = touch_faults(m + BLOCK / 8);
+	ok = !vfio_enable_memory(dev) && ok;
+	f = ok && revoked ? read_pages(m, 0, size) : -1;
+	snprintf(why, sizeof(why), "reset %s, %s; %ld faults reading %zu blocks after decode came back",
+		 ok ? "done" : "failed", revoked ? "the mapping gone" : "the mapping answered",
 		 f, blocks);
 	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
 		   "reset-revokes-and-refaults-aligned", why);
@@ -300,6 +305,8 @@ int main(int argc, char **argv)
 	uint32_t word;
 	void *p;
 
+	/* Line-buffered: a check that dies of a signal leaves the lines before it. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 4 && !strcmp(argv[3], "--zero")) {
 		lab_suite = argv[1];
 		size = sysfs_ull(argv[2], "vram_size");
