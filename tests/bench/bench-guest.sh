@@ -45,6 +45,12 @@ smoke)
 	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0 PERF_N=0
 	GFX_N=1000 FRAMES=2
 	;;
+bw)
+	# Only BAR0's write bandwidth, first pass and steady, against the
+	# parent's resource0 (run-bench.sh --bw).
+	ROUNDS=9 LAT_N=0 BW_PASSES=3 CYC_K=0 LIVE='' RAM_N=0 PROF_K=0 PERF_N=0
+	GFX_N=0 FRAMES=0
+	;;
 lat)
 	# Only the trapped reads, their floors and the perf profile: the
 	# quick loop for work on those paths (run-bench.sh --lat).
@@ -181,7 +187,7 @@ phase() {
 	fi
 	u=$(new_uuid)
 	if [ "$(sysfs-write "$big/create" "$u")" = OK ]; then
-		run "$st" "$r" lat vsbench lat "$u" "$LAT_N"
+		[ "$LAT_N" != 0 ] && run "$st" "$r" lat vsbench lat "$u" "$LAT_N"
 		# The plane query on both; the frame read only on vslice:
 		# mbochs' plane is a dma-buf (mdpy is the region reference).
 		# vslice's frame also through the GPU's own BAR (the "parent"
@@ -211,7 +217,7 @@ phase() {
 		err "$st" "$r" "create: $big/create failed"
 	fi
 
-	if [ "$mode" != lat ]; then
+	if [ "$mode" != lat ] && [ "$mode" != bw ]; then
 		run "$st" "$r" life vsbench life "$big"
 		run "$st" "$r" ram vsbench ram "$big" "$RAM_N"
 	fi
@@ -224,7 +230,7 @@ phase() {
 	# (the "parent" stack).  mbochs frees the pages at close and hands
 	# out zeroed ones as they are touched; it has no 256 MB type.  GPU0
 	# is empty here, so its whole-GPU type fits.
-	if [ "$mode" != lat ]; then
+	if [ "$mode" != lat ] && [ "$mode" != bw ]; then
 		for mib in $REOPEN_MIB; do
 			if [ "$st" = vslice ]; then
 				run "$st" "$r" "reopen@$mib" vsbench reopen "$(type_dir "$GPU0" "s$mib")" "$mib" "$GPU0" |

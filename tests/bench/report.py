@@ -3,9 +3,9 @@
 """Turn the VSBENCH lines of a bench boot into the table, results.json
 and plot.png (tests/bench/run-bench.sh calls this).
 
-    report.py full|lat|smoke CONSOLE_TXT OUTDIR
+    report.py full|lat|bw|smoke CONSOLE_TXT OUTDIR
 
-full (and lat, the trapped reads only): prints the table of medians, ratios and target verdicts; a missed
+full (and lat, the trapped reads only, and bw, BAR0's bandwidth only): prints the table of medians, ratios and target verdicts; a missed
 target is a verdict, not an error.  smoke: prints one VSLICE-RESULT line
 per metric (produced, finite, positive) plus the JSON and the plot.
 Exits non-zero only when the console holds no benchmark data at all.
@@ -128,6 +128,10 @@ def targets(med, config):
                        "<=", 1.1))
     rows.append(target("BAR0 write MB/s (ref: parent resource0)", v.get("bar0_warm_MBps"),
                        p.get("res0_warm_MBps"), ">=", 0.9))
+    # mmap and a first write pass, faults included, against resource0,
+    # whose mmap maps every page up front: what a VMM's guest first pays.
+    rows.append(target("BAR0 first pass MB/s, faults incl. (ref: resource0)",
+                       v.get("bar0_cold_MBps"), p.get("res0_cold_MBps"), ">=", 0.9))
     rows.append(target("RAM KiB per touched 64 MiB instance", v.get("ram_kib_per_instance"),
                        m.get("ram_kib_per_instance"), "<=", 0.01))
     # The display: the plane query against mbochs' (each asked as QEMU
@@ -152,12 +156,16 @@ def fmt(x, digits=1):
     return f"{x:.{digits}f}"
 
 
+def median_of(*xs):
+    vals = [x for x in xs if x is not None]
+    return statistics.median(vals) if vals else None
+
+
 def table(med, runs, config, rows):
     v, m, p = med.get("vslice", {}), med.get("mbochs", {}), med.get("parent", {})
-    floor_file = statistics.median([x for x in (v.get("floor_pread_ns"), m.get("floor_pread_ns"))
-                                    if x is not None] or [math.nan])
-    floor_zero = statistics.median([x for x in (v.get("floor_zero_ns"), m.get("floor_zero_ns"))
-                                    if x is not None] or [math.nan])
+    # None without floors (a --bw run): results.json holds no NaN.
+    floor_file = median_of(v.get("floor_pread_ns"), m.get("floor_pread_ns"))
+    floor_zero = median_of(v.get("floor_zero_ns"), m.get("floor_zero_ns"))
     out = []
     head = ("metric", "vslice", "reference", "ratio", "target", "verdict")
     lines = []
@@ -183,8 +191,6 @@ def table(med, runs, config, rows):
         b = per_run(runs, "mbochs", key, "floor_zero_ns", lambda a, b: a / b)
         info.append((f"{what} in /dev/zero floors (load-neutral)", a, b))
     info += [
-        ("BAR0 first pass MB/s, faults incl. (ref: resource0)", v.get("bar0_cold_MBps"),
-         p.get("res0_cold_MBps")),
         ("BAR0 write MB/s, mbochs (system RAM), ref: vslice", m.get("bar0_warm_MBps"),
          v.get("bar0_warm_MBps")),
         ("BAR0 first pass MB/s, mbochs, ref: vslice", m.get("bar0_cold_MBps"),
@@ -323,7 +329,7 @@ def plot(med, runs, config, path):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("full", "lat", "smoke"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("full", "lat", "bw", "smoke"):
         print(__doc__, file=sys.stderr)
         return 64
     mode, console, outdir = sys.argv[1:]

@@ -4,7 +4,7 @@
 # `make bench` / `make bench-smoke`: vslice against the upstream mbochs
 # sample on the in-tree mdev.ko, both in one boot of the lab VM.
 #
-#   run-bench.sh [--smoke | --lat | --mig]
+#   run-bench.sh [--smoke | --lat | --bw | --mig]
 #
 # Builds the vslice modules, mbochs and mdpy (tests/bench/build-sample.sh) for
 # Debian's 6.12 kernel, the bench image (tests/bench/mkbenchimage.sh),
@@ -17,6 +17,9 @@
 # build/bench/latest points at it.  A missed target is a verdict in the
 # table, not a failure: the exit status is non-zero only when no
 # benchmark data came back.
+#
+# --bw: only BAR0's write bandwidth (first pass and steady) against the
+# parent's resource0, nine rounds; results as for --lat.
 #
 # --lat: only the trapped reads (config space, dispi ID), their floors
 # and the perf profile of both, in about a minute: the loop for work on
@@ -36,9 +39,10 @@ mode=full
 case "${1:-}" in
 --smoke) mode=smoke ;;
 --lat) mode=lat ;;
+--bw) mode=bw ;;
 --mig) mode=mig ;;
 '') ;;
-*) echo "usage: $0 [--smoke | --lat | --mig]" >&2; exit 64 ;;
+*) echo "usage: $0 [--smoke | --lat | --bw | --mig]" >&2; exit 64 ;;
 esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [[ $mode == mig ]] && exec "$repo/tests/bench/mig-bench.sh"

@@ -431,10 +431,44 @@ static int open_resource0(const char *bdf)
 }
 
 /*
+ * A region mapped read/write the way QEMU 10's vfio_region_mmap() maps
+ * it: at a multiple of the largest power of two dividing its size (at
+ * most 1 GiB), through a reserved range and MAP_FIXED, so that a driver
+ * can map it with PMDs.  MAP_FAILED with errno on failure.
+ */
+static void *map_region(int fd, off_t off, size_t size)
+{
+	size_t align = size & -size, span;
+	uint8_t *base, *at;
+	void *p;
+
+	if (align > (1UL << 30))
+		align = 1UL << 30;
+	span = size + align;
+	base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return MAP_FAILED;
+	at = (uint8_t *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1));
+	p = mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		munmap(base, span);
+		errno = e;
+		return MAP_FAILED;
+	}
+	if (at > base)
+		munmap(base, at - base);
+	if (base + span > at + size)
+		munmap(at + size, base + span - (at + size));
+	return p;
+}
+
+/*
  * Write bandwidth through an mmap of BAR0, whole slice; with @bdf, also
  * through the parent's resource0 at @res_off (the slice's own VRAM).
  * Cold: mmap plus the first pass, page faults included (what a VMM's
- * first guest boot pays).  Warm: later passes over the established
+ * first guest boot pays), BAR0 mapped as QEMU 10 maps it (map_region()).  Warm: later passes over the established
  * mapping, BAR0 and resource0 taking turns (the same machine for
  * both), each reporting its best pass (see cmd_lat on stalls).
  */
@@ -443,7 +477,7 @@ static int cmd_bw(const char *uuid, int passes, const char *bdf, off_t res_off)
 	struct vfio_region_info bar0;
 	double warm[2] = { 0, 0 }, mbps;
 	void *map[2] = { NULL, NULL };
-	int fds[2], n = bdf ? 2 : 1;
+	int fds[2] = { -1, -1 }, n = bdf ? 2 : 1;
 	static const char *const name[2] = { "bar0", "res0" };
 	struct vdev v;
 	size_t size;
@@ -457,8 +491,8 @@ static int cmd_bw(const char *uuid, int passes, const char *bdf, off_t res_off)
 	for (int i = 0; i < n; i++) {
 		uint64_t t0 = now_ns();
 
-		map[i] = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i],
-			      i ? res_off : (off_t)bar0.offset);
+		map[i] = i ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], res_off) :
+			map_region(v.device, (off_t)bar0.offset, size);
 		if (map[i] == MAP_FAILED)
 			die(name[i]);
 		write_pass(map[i], size, 1);

@@ -10,10 +10,20 @@
  * VSLICE-RESULT line per check (tests/README.md).  The parent's BAR0 is
  * read through its sysfs resource0, which needs iomem=relaxed on
  * kernels with IO_STRICT_DEVMEM.
+ *
+ * First touch: a fault maps a whole 2 MiB block of BAR0 (a PMD where the
+ * mapping is 2 MiB-aligned as QEMU 10 places it, a window of pages where
+ * it is not), and decode off and reset take all of it away.  What is
+ * mapped is counted in faults (getrusage) and in page-table memory
+ * (VmPTE: a PMD needs no page table): /proc/self/pagemap reports every
+ * page of a VM_PFNMAP mapping as absent.
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "lab_result.h"
 #include "vfio_util.h"
@@ -59,6 +69,214 @@ static int all_zero(const volatile uint64_t *p, size_t words)
 	return 1;
 }
 
+#define PAGE 4096UL
+#define BLOCK (2UL << 20)
+
+static sigjmp_buf fault_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(fault_jmp, 1);
+}
+
+/* Whether reading one word through the mapping raises SIGBUS. */
+static int touch_faults(volatile uint64_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile int faulted = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(fault_jmp, 1))
+		faulted = 1;
+	else
+		(void)*p;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+/* Page faults this process took so far; a BAR0 fault is a minor one. */
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* The process's page tables, kB (VmPTE), or -1. */
+static long vm_pte_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* Memory decode on or off, through the command register. */
+static int set_decode(int dev, int on)
+{
+	const off_t cmd = ((off_t)VFIO_PCI_CONFIG_REGION_INDEX << 40) + 0x04;
+	uint16_t v;
+
+	if (pread(dev, &v, 2, cmd) != 2)
+		return -1;
+	v = on ? v | 0x0002 : v & ~0x0002;
+	return pwrite(dev, &v, 2, cmd) == 2 ? 0 : -1;
+}
+
+/*
+ * @len bytes of the device at @off, mapped @skew bytes past a multiple
+ * of @align: a reserved range and MAP_FIXED into it, the way QEMU 10's
+ * vfio_region_mmap() places a region (there @skew is 0).
+ */
+static volatile uint64_t *map_placed(int dev, off_t off, size_t len, size_t align, size_t skew)
+{
+	size_t span = len + align + skew;
+	uint8_t *base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			     -1, 0);
+	uint8_t *at;
+	void *p;
+
+	if (base == MAP_FAILED)
+		return NULL;
+	at = (uint8_t *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1)) + skew;
+	p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev, off);
+	if (p == MAP_FAILED) {
+		munmap(base, span);
+		return NULL;
+	}
+	if (at > base)
+		munmap(base, at - base);
+	if (base + span > at + len)
+		munmap(at + len, base + span - (at + len));
+	return p;
+}
+
+/* Faults taken by reading one word of every page of [@from, @to) bytes. */
+static long read_pages(volatile uint64_t *m, size_t from, size_t to)
+{
+	long f0 = minflt();
+	uint64_t sum = 0;
+
+	for (size_t at = from; at < to; at += PAGE)
+		sum += m[at / 8];
+	(void)sum;
+	return minflt() - f0;
+}
+
+/* Faults taken by writing the pattern over the whole mapping. */
+static long write_pass(volatile uint64_t *m, size_t size, uint64_t seed)
+{
+	long f0 = minflt();
+
+	for (size_t i = 0; i < size / 8; i++)
+		m[i] = pattern(i, seed);
+	return minflt() - f0;
+}
+
+/*
+ * The first pass over fresh BAR0 mappings of the slice, which holds the
+ * pattern: one fault per 2 MiB block, the right VRAM behind each, and
+ * decode off and reset take the blocks away again.
+ */
+static void first_touch(int dev, off_t off, size_t size, uint64_t seed)
+{
+	const size_t blocks = size / BLOCK;
+	size_t align = size & -size;
+	volatile uint64_t *m;
+	char why[200];
+	long f, kb0, kb;
+	int ok, revoked;
+
+	if (align > (1UL << 30))
+		align = 1UL << 30;
+
+	/* As QEMU 10 maps it: aligned, so every block is one PMD. */
+	m = map_placed(dev, off, size, align, 0);
+	if (!m) {
+		lab_result(0, "first-touch-aligned-mmap", strerror(errno));
+		return;
+	}
+	f = read_pages(m, BLOCK + 8, BLOCK + 16);
+	f += read_pages(m, BLOCK, 2 * BLOCK) * 1000;
+	snprintf(why, sizeof(why), "one read in block 1 took %ld fault(s), its other pages %ld",
+		 f % 1000, f / 1000);
+	lab_result(f == 1, "first-touch-maps-its-2mib-block", why);
+	kb0 = vm_pte_kb();
+	f = write_pass(m, size, seed);
+	kb = vm_pte_kb();
+	snprintf(why, sizeof(why), "a first write pass over %zu blocks took %ld faults", blocks, f);
+	lab_result(f <= (long)blocks + 2, "first-pass-aligned-fault-per-block", why);
+	snprintf(why, sizeof(why), "page tables grew by %ld kB over %zu blocks (%ld to %ld kB): not PMDs",
+		 kb - kb0, blocks, kb0, kb);
+	/* x86 maps PFNs with PMDs only in kernels with THP (the test kernel has none). */
+	if (access("/sys/kernel/mm/transparent_hugepage", F_OK))
+		printf("VSLICE-RESULT: SKIP %s/first-pass-aligned-maps-pmds: %s\n", lab_suite,
+		       "a kernel without CONFIG_TRANSPARENT_HUGEPAGE maps no PMD of PFNs");
+	else
+		lab_result(kb0 >= 0 && kb - kb0 < (long)(blocks * 4 / 2),
+			   "first-pass-aligned-maps-pmds", why);
+	lab_result(has_pattern(m, size / 8, seed), "aligned-mapping-is-the-slice",
+		   "the aligned mapping does not read the slice's pattern");
+
+	/* Decode off takes every block away; back on, each faults again. */
+	lab_result(!set_decode(dev, 0) && touch_faults(m + 3 * BLOCK / 8 + 7) &&
+		   touch_faults(m + (size - 8) / 8), "decode-off-revokes-aligned",
+		   "an aligned mapping answered with decode off");
+	f = set_decode(dev, 1) ? -1 : read_pages(m, 0, size);
+	snprintf(why, sizeof(why), "%ld faults reading %zu blocks after decode came back", f, blocks);
+	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
+		   "decode-on-refaults-aligned", why);
+	/* Decode back on whatever happened: the next mapping needs it. */
+	ok = !ioctl(dev, VFIO_DEVICE_RESET);
+	revoked = touch_faults(m + BLOCK / 8);
+	ok = !vfio_enable_memory(dev) && ok;
+	f = ok && revoked ? read_pages(m, 0, size) : -1;
+	snprintf(why, sizeof(why), "reset %s, %s; %ld faults reading %zu blocks after decode came back",
+		 ok ? "done" : "failed", revoked ? "the mapping gone" : "the mapping answered",
+		 f, blocks);
+	lab_result(f >= (long)blocks && f <= (long)blocks + 2 && has_pattern(m, size / 8, seed),
+		   "reset-revokes-and-refaults-aligned", why);
+	munmap((void *)m, size);
+
+	/*
+	 * 4 KiB off a 2 MiB boundary, as an unaligned VMM maps it: a fault
+	 * maps the rest of its 2 MiB block of addresses in one go.
+	 */
+	m = map_placed(dev, off, size, BLOCK, PAGE);
+	if (!m) {
+		lab_result(0, "first-touch-unaligned-mmap", strerror(errno));
+		return;
+	}
+	f = read_pages(m, 8, 16);
+	f += read_pages(m, 0, BLOCK - PAGE) * 1000;
+	f += read_pages(m, BLOCK - PAGE, BLOCK) * 1000000;
+	snprintf(why, sizeof(why),
+		 "one read took %ld fault(s), the rest of its 2 MiB of addresses %ld, the next page %ld",
+		 f % 1000, f / 1000 % 1000, f / 1000000);
+	lab_result(f == 1000001, "first-touch-unaligned-maps-window", why);
+	f = write_pass(m, size, seed);
+	snprintf(why, sizeof(why), "a first write pass over %zu blocks took %ld faults", blocks, f);
+	lab_result(f <= (long)blocks + 2, "first-pass-unaligned-fault-per-block", why);
+	lab_result(has_pattern(m, size / 8, seed), "unaligned-mapping-is-the-slice",
+		   "the unaligned mapping does not read the slice's pattern");
+	lab_result(!set_decode(dev, 0) && touch_faults(m + BLOCK / 8) && touch_faults(m + 1),
+		   "decode-off-revokes-windows", "a window page answered with decode off");
+	f = set_decode(dev, 1) ? -1 : read_pages(m, 0, size);
+	snprintf(why, sizeof(why), "%ld faults reading %zu blocks after decode came back", f, blocks);
+	lab_result(f >= (long)blocks && f <= (long)blocks + 3 && has_pattern(m, size / 8, seed),
+		   "decode-on-refaults-windows", why);
+	munmap((void *)m, size);
+}
+
 static void *map_parent(const char *bdf, size_t len)
 {
 	char path[256];
@@ -87,6 +305,8 @@ int main(int argc, char **argv)
 	uint32_t word;
 	void *p;
 
+	/* Line-buffered: a check that dies of a signal leaves the lines before it. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 4 && !strcmp(argv[3], "--zero")) {
 		lab_suite = argv[1];
 		size = sysfs_ull(argv[2], "vram_size");
@@ -185,6 +405,8 @@ int main(int argc, char **argv)
 	lab_result(!ioctl(dev, VFIO_DEVICE_RESET) && !vfio_enable_memory(dev) &&
 		   has_pattern(slice, size / 8, seed),
 	       "bar0-refault-after-reset", "slice not mapped again after reset");
+
+	first_touch(dev, bar0.offset, size, seed);
 
 	return lab_failures ? 1 : 0;
 }

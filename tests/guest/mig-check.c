@@ -564,11 +564,35 @@ static uint32_t word(uint32_t seed, size_t i)
 	return seed ^ (uint32_t)(i * 2654435761u) ^ (uint32_t)(i >> 7);
 }
 
+/*
+ * BAR0 as QEMU 10's vfio_region_mmap() maps it: at a multiple of the
+ * largest power of two dividing its size (at most 1 GiB), so that its
+ * faults map 2 MiB PMDs while no write tracking runs; tracking must
+ * still see every page written.
+ */
 static void *map_bar0(struct vgpu *v, int prot)
 {
-	void *m = mmap(NULL, v->slice, prot, MAP_SHARED, v->device, v->bar0_off);
+	size_t align = v->slice & -v->slice, span;
+	uint8_t *base, *at;
+	void *m;
 
-	return m == MAP_FAILED ? NULL : m;
+	if (align > (1UL << 30))
+		align = 1UL << 30;
+	span = v->slice + align;
+	base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	at = (uint8_t *)(((uintptr_t)base + align - 1) & ~(uintptr_t)(align - 1));
+	m = mmap(at, v->slice, prot, MAP_SHARED | MAP_FIXED, v->device, v->bar0_off);
+	if (m == MAP_FAILED) {
+		munmap(base, span);
+		return NULL;
+	}
+	if (at > base)
+		munmap(base, at - base);
+	if (base + span > at + v->slice)
+		munmap(at + v->slice, base + span - (at + v->slice));
+	return m;
 }
 
 /* The slice through a fresh read-only mapping against @want; 0 equal. */
