@@ -9,6 +9,12 @@
  * as long as possible, a new slice goes into the free aligned block that
  * sits in the smallest free buddy region (best fit), lowest address
  * first.
+ *
+ * Units can also be dirty: they may hold what a user wrote, and must be
+ * cleared before a new user sees them.  Dirtiness is the caller's bitmap
+ * (a kernel bitmap: bit n of word n / BITS_PER_LONG); the allocator only
+ * reads it, so that a new slice goes to a block with no dirty unit when
+ * one exists and its first open has nothing to wait for.
  */
 #include "slice_alloc.h"
 
@@ -45,6 +51,23 @@ static bool range_used(const struct vs_pool *pool, u32 first, u32 n)
 
 	for (i = first; i < first + n; i++)
 		if (!unit_used(pool, i))
+			return false;
+	return true;
+}
+
+#define VS_BITS_PER_LONG (8 * sizeof(unsigned long))
+
+static bool unit_dirty(const unsigned long *dirty, u32 unit)
+{
+	return dirty[unit / VS_BITS_PER_LONG] >> (unit % VS_BITS_PER_LONG) & 1;
+}
+
+static bool range_clean(const unsigned long *dirty, u32 first, u32 n)
+{
+	u32 i;
+
+	for (i = first; i < first + n; i++)
+		if (unit_dirty(dirty, i))
 			return false;
 	return true;
 }
@@ -89,31 +112,45 @@ static u32 free_region_size(const struct vs_pool *pool, u32 first, u32 n)
 }
 
 /**
- * vs_pool_alloc() - reserve a naturally aligned slice
+ * vs_pool_alloc_clean() - reserve a naturally aligned slice, clean if possible
  * @pool: the pool
  * @units: slice size in units, a power of two
+ * @dirty: the dirty units, a bitmap of at least @pool->nr_units bits, or
+ *	NULL when every unit counts as clean
  * @first: receives the first unit of the slice
+ *
+ * Among the free aligned blocks of @units, the ones with no dirty unit
+ * come first; among those (or, when none is clean, among all) the block
+ * in the smallest free buddy region wins, the lowest address on a tie.
  *
  * Return: 0; -EINVAL when @units is not a power of two no larger than
  * the pool; -ENOSPC when no aligned block of that size is free.  The
  * pool is unchanged on failure.
  */
-int vs_pool_alloc(struct vs_pool *pool, u32 units, u32 *first)
+int vs_pool_alloc_clean(struct vs_pool *pool, u32 units,
+			const unsigned long *dirty, u32 *first)
 {
 	u32 pos, best = 0, best_region = 0;
+	bool best_clean = false;
 
 	if (!is_pow2(units) || units > pool->nr_units)
 		return -EINVAL;
 
 	for (pos = 0; pos + units <= pool->nr_units; pos += units) {
 		u32 region;
+		bool clean;
 
 		if (!range_free(pool, pos, units))
 			continue;
+		clean = !dirty || range_clean(dirty, pos, units);
+		if (best_region && best_clean && !clean)
+			continue;
 		region = free_region_size(pool, pos, units);
-		if (!best_region || region < best_region) {
+		if (!best_region || (clean && !best_clean) ||
+		    region < best_region) {
 			best = pos;
 			best_region = region;
+			best_clean = clean;
 		}
 	}
 	if (!best_region)
@@ -122,6 +159,23 @@ int vs_pool_alloc(struct vs_pool *pool, u32 units, u32 *first)
 	set_units(pool, best, units, true);
 	*first = best;
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vs_pool_alloc_clean);
+
+/**
+ * vs_pool_alloc() - reserve a naturally aligned slice
+ * @pool: the pool
+ * @units: slice size in units, a power of two
+ * @first: receives the first unit of the slice
+ *
+ * vs_pool_alloc_clean() with every unit clean: best fit, lowest address
+ * first.
+ *
+ * Return: as vs_pool_alloc_clean().
+ */
+int vs_pool_alloc(struct vs_pool *pool, u32 units, u32 *first)
+{
+	return vs_pool_alloc_clean(pool, units, NULL, first);
 }
 EXPORT_SYMBOL_IF_KUNIT(vs_pool_alloc);
 
@@ -181,3 +235,53 @@ u32 vs_pool_used(const struct vs_pool *pool)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(vs_pool_used);
+
+/**
+ * vs_pool_next_dirty_free() - the lowest unit that is dirty and free
+ * @pool: the pool
+ * @dirty: the dirty units, a bitmap of at least @pool->nr_units bits
+ *
+ * Return: the unit, or @pool->nr_units when no free unit is dirty.
+ */
+u32 vs_pool_next_dirty_free(const struct vs_pool *pool,
+			    const unsigned long *dirty)
+{
+	u32 i;
+
+	for (i = 0; i < pool->nr_units; i++)
+		if (unit_dirty(dirty, i) && !unit_used(pool, i))
+			return i;
+	return pool->nr_units;
+}
+EXPORT_SYMBOL_IF_KUNIT(vs_pool_next_dirty_free);
+
+/**
+ * vs_pool_count_dirty_free() - free units that are dirty
+ * @pool: the pool
+ * @dirty: the dirty units, a bitmap of at least @pool->nr_units bits
+ *
+ * Return: the number of units that are dirty and given to no slice.
+ */
+u32 vs_pool_count_dirty_free(const struct vs_pool *pool,
+			     const unsigned long *dirty)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < pool->nr_units; i++)
+		n += unit_dirty(dirty, i) && !unit_used(pool, i);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vs_pool_count_dirty_free);
+
+/**
+ * vs_pool_unit_used() - whether a unit is given to a slice
+ * @pool: the pool
+ * @unit: a unit of the pool
+ *
+ * Return: true when @unit is in use (or outside the pool).
+ */
+bool vs_pool_unit_used(const struct vs_pool *pool, u32 unit)
+{
+	return unit >= pool->nr_units || unit_used(pool, unit);
+}
+EXPORT_SYMBOL_IF_KUNIT(vs_pool_unit_used);

@@ -24,8 +24,15 @@ struct vs_pool {
 
 int vs_pool_init(struct vs_pool *pool, u32 nr_units);
 int vs_pool_alloc(struct vs_pool *pool, u32 units, u32 *first);
+int vs_pool_alloc_clean(struct vs_pool *pool, u32 units,
+			const unsigned long *dirty, u32 *first);
+u32 vs_pool_next_dirty_free(const struct vs_pool *pool,
+			    const unsigned long *dirty);
+u32 vs_pool_count_dirty_free(const struct vs_pool *pool,
+			     const unsigned long *dirty);
 int vs_pool_free(struct vs_pool *pool, u32 first, u32 units);
 u32 vs_pool_count_free(const struct vs_pool *pool, u32 units);
 u32 vs_pool_used(const struct vs_pool *pool);
+bool vs_pool_unit_used(const struct vs_pool *pool, u32 unit);
 
 #endif /* VSLICE_SLICE_ALLOC_H */

@@ -5,11 +5,13 @@
 #ifndef VSLICE_VGPU_H
 #define VSLICE_VGPU_H
 
+#include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/ratelimit.h>
 #include <linux/rwsem.h>
 #include <linux/seqlock.h>
+#include <linux/wait.h>
 #include <linux/vfio.h>
 #include <linux/workqueue.h>
 #include <vslice/mdev.h>
@@ -27,6 +29,8 @@
 #define VGPU_DRIVER_NAME "vslice"
 /* Slices are carved in 1 MiB units. */
 #define VGPU_UNIT_SHIFT 20
+/* gpu->scrub_unit when the scrubber is writing no unit. */
+#define VGPU_NO_UNIT U32_MAX
 
 /* What the guest sees: a bochs-display, so that bochs-drm binds. */
 #define VGPU_PCI_VENDOR 0x1234
@@ -58,15 +62,35 @@
  * @table: the vGPU types, from firmware or the built-in table; fixed
  *	while the parent is registered
  * @table_source: where @table came from, for sysfs and the log
- * @lock: protects @pool, @live, @dirty and @homogeneous
+ * @lock: protects @pool, @live, @dirty, @homogeneous, @scrub_unit and
+ *	@scrub_stop; never held across calls out, nor across a write of VRAM
  * @pool: which VRAM units are given to instances
  * @live: instances of each type of @table
  * @dirty: VRAM units that may hold data a user wrote since they were
  *	last cleared: all of them at bind, and an instance's slice once it
- *	is opened (a slice can only be written through its open device);
- *	an instance's clear work zeroes its dirty units and clears their bits
+ *	is opened (a slice can only be written through its open device).
+ *	A bit is cleared only after the unit's zeroes are written: a unit
+ *	given to an instance with its bit clear is never written again by
+ *	anyone but its users.  The units of an instance's slice are
+ *	cleared by its clear work; free units by the scrubber
  * @homogeneous: placement policy: all instances of one type
  * @parent: the mdev parent, NULL when not registered
+ * @scrub_worker: the GPU's scrubber thread, at the lowest priority, so
+ *	that creates, removes and users' accesses run first
+ * @scrub_work: zeroes free dirty units, lowest first; queued a second
+ *	after VRAM became free and dirty (bind, remove)
+ * @scrub_unit: the unit the scrubber is zeroing, or VGPU_NO_UNIT.  The
+ *	scrubber picks only a free unit and sets this under @lock; between
+ *	chunks it stops if the unit was given to an instance meanwhile.  It
+ *	sets VGPU_NO_UNIT under @lock after its last write to the unit (and
+ *	a write barrier), then wakes @scrub_wait.  An instance's clear work
+ *	waits while this names one of its units, then looks at the dirty
+ *	bit again: so the scrubber never writes a unit once its new owner
+ *	can open it
+ * @scrub_wait: where clear works wait for @scrub_unit to move on
+ * @scrub_stop: set at unbind: no more scrub work is queued, and the
+ *	running one ends at its next chunk
+ * @clear_waits: opens that waited for their slice to be cleared
  */
 struct vgpu_device {
 	struct pci_dev *pdev;
@@ -75,12 +99,18 @@ struct vgpu_device {
 	resource_size_t vram_size;
 	struct vgpu_fw_table table;
 	char table_source[96];
-	struct mutex lock;	/* pool, live, dirty, homogeneous; never held across calls out */
+	struct mutex lock;	/* pool, live, dirty, homogeneous, scrub_*; see above */
 	struct vs_pool pool;
 	u32 live[VGPU_FW_MAX_TYPES];
 	DECLARE_BITMAP(dirty, VS_POOL_MAX_UNITS);
 	bool homogeneous;
 	struct mdev_parent *parent;
+	struct kthread_worker *scrub_worker;
+	struct kthread_delayed_work scrub_work;
+	u32 scrub_unit;
+	wait_queue_head_t scrub_wait;
+	bool scrub_stop;
+	atomic_t clear_waits;
 };
 
 struct vgpu_mig_file;
@@ -132,7 +162,11 @@ struct vgpu_mig {
  * @lock: serialises changes of @cfg and @regs, and the attributes below;
  *	never held across a copy from or to user memory
  * @clear_work: zeroes the dirty VRAM units of the slice, queued at create
- *	and at the last close; an open waits for it (for its own slice only)
+ *	when the slice got dirty units and at the last close; an open waits
+ *	for it (for its own slice only).  It waits for the scrubber to
+ *	leave a unit it is zeroing (see &vgpu_device.scrub_unit)
+ * @clear_abort: set under the GPU's lock at remove: the clear work stops
+ *	at its next unit and leaves the rest to the scrubber
  * @emul_seq: bumped around every change of @cfg and @regs (writers hold
  *	@lock), so that a trapped read takes no lock: it reads the
  *	register and retries if a change ran meanwhile
@@ -165,6 +199,7 @@ struct vgpu_instance {
 	struct rw_semaphore memory_lock;	/* BAR access vs decode; see above */
 	struct mutex lock;	/* protects open, the attributes, cfg and regs */
 	struct work_struct clear_work;
+	bool clear_abort;	/* under gpu->lock */
 	seqcount_mutex_t emul_seq;	/* cfg and regs changes; writers hold lock */
 	bool open;
 	char owner[VGPU_OWNER_LEN];
@@ -188,8 +223,12 @@ unsigned int vgpu_get_available(struct mdev_type *mtype);
 ssize_t vgpu_show_description(struct mdev_type *mtype, char *buf);
 u32 vgpu_type_units(const struct vgpu_fw_type *type);
 u32 vgpu_type_index(struct vgpu_device *gpu, const struct vgpu_fw_type *type);
-int vgpu_place(struct vgpu_instance *inst);
+int vgpu_place(struct vgpu_instance *inst, bool *dirty);
 void vgpu_unplace(struct vgpu_instance *inst);
+int vgpu_scrub_start(struct vgpu_device *gpu);
+void vgpu_scrub_kick(struct vgpu_device *gpu);
+void vgpu_scrub_stop(struct vgpu_device *gpu);
+u32 vgpu_scrub_pending_mib(struct vgpu_device *gpu);
 
 /* vgpu_region.c: read/write of the device fd, and region info */
 ssize_t vgpu_read(struct mdev_device *mdev, char __user *buf, size_t count,

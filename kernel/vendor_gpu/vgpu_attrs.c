@@ -23,6 +23,13 @@
  * /sys/bus/pci/devices/<gpu>/vslice/       one GPU
  *   placement                "mixed" or "homogeneous"
  *   type_table               where the types came from
+ *   vram_scrub_pending       MiB of free VRAM not zeroed yet: the
+ *                            scrubber's work left (0: every free block
+ *                            is clean, and a create finds its slice
+ *                            ready)
+ *   vram_clear_waits         how many opens waited for their slice to
+ *                            be cleared (a create that found no clean
+ *                            block, an open soon after the last close)
  *
  * A rejected write returns EINVAL (or EBUSY), logs why, and changes
  * nothing.
@@ -241,9 +248,27 @@ static ssize_t type_table_show(struct device *dev, struct device_attribute *attr
 }
 static DEVICE_ATTR_RO(type_table);
 
+static ssize_t vram_scrub_pending_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vgpu_scrub_pending_mib(dev_get_drvdata(dev)));
+}
+static DEVICE_ATTR_RO(vram_scrub_pending);
+
+static ssize_t vram_clear_waits_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct vgpu_device *gpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", atomic_read(&gpu->clear_waits));
+}
+static DEVICE_ATTR_RO(vram_clear_waits);
+
 static struct attribute *vgpu_gpu_attrs[] = {
 	&dev_attr_placement.attr,
 	&dev_attr_type_table.attr,
+	&dev_attr_vram_scrub_pending.attr,
+	&dev_attr_vram_clear_waits.attr,
 	NULL,
 };
 

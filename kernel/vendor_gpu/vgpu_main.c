@@ -73,14 +73,20 @@ static int vgpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	gpu->homogeneous = vgpu_default_homogeneous;
 	vgpu_load_types(gpu);
 
-	ret = vgpu_parent_register(gpu);
+	/* All of VRAM is dirty: the scrubber zeroes it in the background. */
+	ret = vgpu_scrub_start(gpu);
 	if (ret)
 		goto err_unmap;
+	ret = vgpu_parent_register(gpu);
+	if (ret)
+		goto err_scrub;
 
 	pci_info(pdev, "vGPU parent with %llu MiB of VRAM\n",
 		 (unsigned long long)(size >> 20));
 	return 0;
 
+err_scrub:
+	vgpu_scrub_stop(gpu);
 err_unmap:
 	iounmap(gpu->vram);
 err_release:
@@ -99,6 +105,8 @@ static void vgpu_remove(struct pci_dev *pdev)
 
 	/* Removes every instance first, waiting for open ones. */
 	vgpu_parent_unregister(gpu);
+	/* No instance is left to queue a scrub; stop it before the unmap. */
+	vgpu_scrub_stop(gpu);
 	iounmap(gpu->vram);
 	pci_release_region(pdev, VGPU_VRAM_BAR);
 	pci_disable_device(pdev);

@@ -35,11 +35,17 @@ resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst)
 
 /*
  * Nothing a user wrote reaches the next user of the same VRAM: the dirty
- * units of the slice are zeroed after create and after the last close,
- * here, off the path of every other instance (each has its own work, and
- * gpu->lock is held only to look at a bit).  An open waits for this work
- * of its own instance only.  Clearing only dirty units keeps create cheap
- * when slices come and go unused.
+ * units of the slice are zeroed after a create that got dirty units and
+ * after the last close, here, off the path of every other instance (each
+ * has its own work, and gpu->lock is held only to look at a bit).  An
+ * open waits for this work of its own instance only.  Free VRAM is
+ * zeroed by the GPU's scrubber (vgpu_place.c), and placement prefers
+ * clean blocks, so that a create usually has nothing to clear.
+ *
+ * A unit the scrubber is zeroing when the slice was placed is waited
+ * for: the scrubber gives it up at its next chunk, and the dirty bit says
+ * whether it finished.  Only then may this work (and so an open) go on,
+ * which is what keeps the scrubber's writes before the owner's.
  */
 static void vgpu_clear_work(struct work_struct *work)
 {
@@ -51,13 +57,22 @@ static void vgpu_clear_work(struct work_struct *work)
 	for (unit = inst->first_unit; unit < end; unit++) {
 		bool dirty;
 
+		wait_event(gpu->scrub_wait, READ_ONCE(gpu->scrub_unit) != unit);
 		mutex_lock(&gpu->lock);
+		/* Placed: the scrubber does not come back to this unit. */
+		WARN_ON_ONCE(gpu->scrub_unit == unit);
 		dirty = test_bit(unit, gpu->dirty);
+		if (inst->clear_abort) {
+			mutex_unlock(&gpu->lock);
+			return;
+		}
 		mutex_unlock(&gpu->lock);
 		if (!dirty)
 			continue;
 		memset_io(gpu->vram + ((resource_size_t)unit << VGPU_UNIT_SHIFT),
 			  0, 1 << VGPU_UNIT_SHIFT);
+		/* The zeroes land before the bit says the unit is clean. */
+		wmb();
 		mutex_lock(&gpu->lock);
 		__clear_bit(unit, gpu->dirty);
 		mutex_unlock(&gpu->lock);
@@ -77,6 +92,7 @@ static int vgpu_create(struct mdev_device *mdev)
 	};
 	struct vgpu_regs_limits limits;
 	struct vgpu_instance *inst;
+	bool dirty = false;
 	int ret;
 
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
@@ -106,12 +122,13 @@ static int vgpu_create(struct mdev_device *mdev)
 
 	vgpu_display_init(inst, mdev->uuid);
 
-	ret = vgpu_place(inst);
+	ret = vgpu_place(inst, &dirty);
 	if (ret)
 		goto err_free;
 
 	mdev_set_drvdata(mdev, inst);
-	queue_work(system_unbound_wq, &inst->clear_work);
+	if (dirty)
+		queue_work(system_unbound_wq, &inst->clear_work);
 	return 0;
 
 err_free:
@@ -126,7 +143,13 @@ static void vgpu_remove(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
-	/* Units it did not get to stay dirty for the slice's next owner. */
+	/*
+	 * Units it did not get to stay dirty: once the slice is free, the
+	 * scrubber zeroes them, and remove need not wait for that.
+	 */
+	mutex_lock(&inst->gpu->lock);
+	inst->clear_abort = true;
+	mutex_unlock(&inst->gpu->lock);
 	cancel_work_sync(&inst->clear_work);
 	vgpu_unplace(inst);
 	mdev_set_drvdata(mdev, NULL);
@@ -138,7 +161,8 @@ static void vgpu_remove(struct mdev_device *mdev)
 
 /*
  * A new user finds its slice cleared of what the last one wrote: wait for
- * this instance's clear work (never another's), then count the whole
+ * this instance's clear work (never another's; counted in the GPU's
+ * vslice/vram_clear_waits), then count the whole
  * slice as written from here on, since mappings write it unseen.
  * Attributes that are unsafe to change live check ->open.
  */
@@ -146,7 +170,8 @@ static int vgpu_open_device(struct mdev_device *mdev)
 {
 	struct vgpu_instance *inst = mdev_get_drvdata(mdev);
 
-	flush_work(&inst->clear_work);
+	if (flush_work(&inst->clear_work))
+		atomic_inc(&inst->gpu->clear_waits);
 	mutex_lock(&inst->gpu->lock);
 	bitmap_set(inst->gpu->dirty, inst->first_unit, inst->units);
 	mutex_unlock(&inst->gpu->lock);

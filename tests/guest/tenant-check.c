@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * tenant-check SUITE UUID
+ * tenant-check SUITE --scrub GPU_BDF
  *
  * The tenant boundary of one vGPU, through its VFIO device fd:
  *
@@ -13,6 +14,18 @@
  *   the last close the next open finds the whole slice zero, config space
  *   and BAR2 as at power-on, and no interrupt pending.
  *
+ * With --scrub, the background scrubber of a GPU with 256 MiB of VRAM and
+ * no instance, on its vslice-s128 type (two blocks): free VRAM becomes
+ * clean (vslice/vram_scrub_pending drains to 0); a slice written, closed
+ * and removed stays dirty until then, and a create of its size meanwhile
+ * lands on the clean block, whose first open waits for nothing
+ * (vslice/vram_clear_waits unchanged); a create that only the dirty block
+ * fits shows zeros to its first opener; a create while the scrubber is
+ * on that block shows zeros, and what its owner then writes stays (the
+ * scrubber never writes a unit after its owner opened it); unbind and
+ * unload of vslice_gpu while the scrubber runs.  Ends with vslice_gpu
+ * unloaded.
+ *
  * Prints VSLICE-RESULT lines; exits 1 if any check failed.
  */
 #include <errno.h>
@@ -23,6 +36,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 
 #include "lab_result.h"
 #include "vfio_util.h"
@@ -308,13 +323,353 @@ static void check_clean(const char *who, const uint8_t *cfg0, const uint8_t *bar
 	close_dev(dev);
 }
 
+/* --- The scrubber (--scrub) ------------------------------------------- */
+
+#define SCRUB_MIB	128
+#define PAGE		4096
+#define PCI_DEVS	"/sys/bus/pci/devices"
+#define PCI_DRV		"/sys/bus/pci/drivers/vslice"
+
+static const char *gpu;
+
+struct vdev {
+	char uuid[40];
+	int group, dev;
+	volatile uint64_t *map;
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* A number from a sysfs file, or -1. */
+static long read_num(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
+static long gpu_attr(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/vslice/%s", gpu, name);
+	return read_num(path);
+}
+
+static long pending(void)
+{
+	return gpu_attr("vram_scrub_pending");
+}
+
+/* Wait up to @ms for the GPU's free VRAM to be all clean; the ms it took or -1. */
+static long wait_clean(long ms)
+{
+	uint64_t t0 = now_us();
+
+	while (pending() != 0) {
+		if (now_us() - t0 > (uint64_t)ms * 1000)
+			return -1;
+		usleep(20000);
+	}
+	return (long)((now_us() - t0) / 1000);
+}
+
+/* Wait up to 10 s until the scrubber has zeroed part of what is pending. */
+static int wait_scrub_started(long from)
+{
+	uint64_t t0 = now_us();
+	long p;
+
+	while ((p = pending()) >= from) {
+		if (now_us() - t0 > 10000000)
+			return -1;
+	}
+	return p < 0 ? -1 : 0;
+}
+
+static int create(struct vdev *v)
+{
+	char path[256];
+	int fd = open("/proc/sys/kernel/random/uuid", O_RDONLY);
+
+	memset(v, 0, sizeof(*v));
+	v->group = v->dev = -1;
+	if (fd < 0 || read(fd, v->uuid, 36) != 36) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), PCI_DEVS "/%s/mdev_supported_types/vslice-s%d/create",
+		 gpu, SCRUB_MIB);
+	return write_str(path, v->uuid);
+}
+
+static long offset_mib(const struct vdev *v)
+{
+	char path[256];
+	long off;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vslice/vram_offset", v->uuid);
+	off = read_num(path);
+	return off < 0 ? -1 : off >> 20;
+}
+
+/* Open with decode on and the slice mapped; the µs the open took, or -1. */
+static long vopen(struct vdev *v)
+{
+	uint64_t t0 = now_us(), t1;
+	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
+	struct vfio_region_info info = { .argsz = sizeof(info) };
+	char grp[64];
+
+	v->group = vfio_open_mdev_group(v->uuid, grp, sizeof(grp));
+	if (v->group < 0)
+		return -1;
+	v->dev = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, v->uuid);
+	if (v->dev < 0 || ioctl(v->dev, VFIO_DEVICE_GET_INFO, &dinfo))
+		return -1;
+	t1 = now_us();
+	info.index = VFIO_PCI_BAR0_REGION_INDEX;
+	if (ioctl(v->dev, VFIO_DEVICE_GET_REGION_INFO, &info) ||
+	    info.size != (uint64_t)SCRUB_MIB << 20 || vfio_enable_memory(v->dev))
+		return -1;
+	v->map = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, v->dev,
+		      info.offset);
+	if (v->map == MAP_FAILED) {
+		v->map = NULL;
+		return -1;
+	}
+	return (long)(t1 - t0);
+}
+
+static void vclose(struct vdev *v)
+{
+	if (v->map)
+		munmap((void *)v->map, (size_t)SCRUB_MIB << 20);
+	if (v->dev >= 0)
+		close(v->dev);
+	if (v->group >= 0)
+		close(v->group);
+	v->map = NULL;
+	v->dev = v->group = -1;
+}
+
+static int vremove(struct vdev *v)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove", v->uuid);
+	return write_str(path, "1");
+}
+
+/* Unbind and bind the GPU (no instance on it): the MiB pending after, or -1. */
+static long rebind(void)
+{
+	if (write_str(PCI_DRV "/unbind", gpu) || write_str(PCI_DRV "/bind", gpu))
+		return -1;
+	return pending();
+}
+
+/* One word per page: where a user's pattern goes, and what is checked. */
+static void put_pattern(struct vdev *v, uint64_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < ((size_t)SCRUB_MIB << 20) / PAGE; i++)
+		v->map[i * PAGE / 8 + i % (PAGE / 8)] = seed ^ pattern(i);
+}
+
+/* Pages whose word is not @seed's pattern (not zero with @zero). */
+static size_t bad_pages(struct vdev *v, uint64_t seed, int zero)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < ((size_t)SCRUB_MIB << 20) / PAGE; i++)
+		bad += v->map[i * PAGE / 8 + i % (PAGE / 8)] != (zero ? 0 : seed ^ pattern(i));
+	return bad;
+}
+
+/*
+ * Write, close and remove an s128 instance on the lower block: its units
+ * are dirty and free until the scrubber comes (a second later).  The
+ * close queues the instance's own clear, which the remove cuts short:
+ * tried again if that clear won.  Returns the MiB pending, or -1.
+ */
+static long dirty_lower_block(const char *name)
+{
+	long p = 0;
+	int i;
+
+	for (i = 0; i < 5 && p <= 0; i++) {
+		struct vdev a;
+
+		if (create(&a) || offset_mib(&a) != 0 || vopen(&a) < 0) {
+			snprintf(why, sizeof(why), "create and open of an s%d at 0: %s",
+				 SCRUB_MIB, strerror(errno));
+			lab_result(0, name, why);
+			vclose(&a);
+			vremove(&a);
+			return -1;
+		}
+		put_pattern(&a, 0xd1d1);
+		vclose(&a);
+		vremove(&a);
+		p = pending();
+	}
+	printf("tenant-check: %ld MiB of the removed slice left to the scrubber (%d tries)\n",
+	       p, i);
+	snprintf(why, sizeof(why), "%ld MiB pending after the remove of a written slice", p);
+	lab_result(p > 0, name, why);
+	return p > 0 ? p : -1;
+}
+
+static int scrub_main(void)
+{
+	struct vdev b, c;
+	long ms, t, waits, p;
+	char path[256];
+	size_t bad;
+	int round;
+
+	/* 1. After bind and earlier tenants, all free VRAM becomes clean. */
+	ms = wait_clean(60000);
+	snprintf(why, sizeof(why), "vslice/vram_scrub_pending is still %ld after 60 s", pending());
+	lab_result(ms >= 0, "scrub-drains", why);
+	printf("tenant-check: free VRAM clean after %ld ms\n", ms);
+
+	/* 2. A written slice, removed: its block stays dirty a while. */
+	if (dirty_lower_block("removed-slice-pending") < 0)
+		return 1;
+
+	/* 3. The same size again: the clean block, and an open that does not wait. */
+	waits = gpu_attr("vram_clear_waits");
+	if (create(&b)) {
+		lab_result(0, "clean-block-preferred", strerror(errno));
+		return 1;
+	}
+	snprintf(why, sizeof(why), "the new s%d is at %ld MiB, on the dirty block; the clean one is at %d",
+		 SCRUB_MIB, offset_mib(&b), SCRUB_MIB);
+	lab_result(offset_mib(&b) == SCRUB_MIB, "clean-block-preferred", why);
+	t = vopen(&b);
+	snprintf(why, sizeof(why), "open: %s; vram_clear_waits %ld -> %ld", t < 0 ? strerror(errno) : "ok",
+		 waits, gpu_attr("vram_clear_waits"));
+	lab_result(t >= 0 && gpu_attr("vram_clear_waits") == waits, "clean-first-open-no-wait", why);
+	printf("tenant-check: first open on the clean block took %ld us\n", t);
+
+	/* 4. Only the dirty block fits: its first opener still sees zeros. */
+	if (create(&c) || offset_mib(&c) != 0) {
+		lab_result(0, "dirty-fit-created", "no s128 at 0");
+		return 1;
+	}
+	lab_result(pending() == 0, "dirty-fit-not-pending",
+		   "the dirty block given to an instance is still counted as pending");
+	t = vopen(&c);
+	bad = t < 0 ? (size_t)-1 : bad_pages(&c, 0, 1);
+	snprintf(why, sizeof(why), "%zd pages of the last user's pattern seen (open: %s)",
+		 (ssize_t)bad, t < 0 ? strerror(errno) : "ok");
+	lab_result(!bad, "dirty-fit-opener-sees-zeros", why);
+	printf("tenant-check: first open on the dirty block took %ld us\n", t);
+
+	/*
+	 * 5. A create while the scrubber works on the block: the opener sees
+	 * zeros, and the scrubber writes nothing after the open.  A bind
+	 * makes all of VRAM dirty whatever the instances' clears did, and the
+	 * scrubber starts on the lower block a second later.
+	 */
+	vclose(&b);
+	vremove(&b);
+	for (round = 0; round < 3; round++) {
+		char name[64];
+
+		put_pattern(&c, 0xc1c1);
+		vclose(&c);
+		vremove(&c);
+		snprintf(name, sizeof(name), "mid-scrub-%d-started", round);
+		p = rebind();
+		snprintf(why, sizeof(why), "%ld MiB pending after bind, then no progress for 10 s", p);
+		lab_result(p == 256 && !wait_scrub_started(p), name, why);
+		snprintf(name, sizeof(name), "mid-scrub-%d-create", round);
+		lab_result(!create(&c) && offset_mib(&c) == 0 && vopen(&c) >= 0, name,
+			   "no s128 at 0, or its open failed");
+		if (!c.map)
+			return 1;
+		bad = bad_pages(&c, 0, 1);
+		snprintf(name, sizeof(name), "mid-scrub-%d-opener-sees-zeros", round);
+		snprintf(why, sizeof(why), "%zu pages not zero", bad);
+		lab_result(!bad, name, why);
+		put_pattern(&c, 0xe1e1 + round);
+		/* Longer than the scrubber takes for the whole block. */
+		usleep(300000);
+		bad = bad_pages(&c, 0xe1e1 + round, 0);
+		snprintf(name, sizeof(name), "mid-scrub-%d-owner-data-kept", round);
+		snprintf(why, sizeof(why), "%zu pages of what the owner wrote after its open changed",
+			 bad);
+		lab_result(!bad, name, why);
+	}
+	vclose(&c);
+	vremove(&c);
+
+	/* 6. Unbind while the scrubber runs, bind again: all dirty, then clean. */
+	p = rebind();
+	lab_result(p == 256 && !wait_scrub_started(p), "unbind-mid-scrub-started",
+		   "the scrubber did not start");
+	snprintf(path, sizeof(path), PCI_DRV "/unbind");
+	lab_result(!write_str(path, gpu), "unbind-mid-scrub", strerror(errno));
+	snprintf(path, sizeof(path), PCI_DRV "/bind");
+	lab_result(!write_str(path, gpu), "rebind", strerror(errno));
+	p = pending();
+	snprintf(why, sizeof(why), "%ld MiB pending right after bind, want 256", p);
+	lab_result(p == 256, "rebind-all-dirty", why);
+
+	/* 7. Unload while the scrubber runs. */
+	lab_result(!wait_scrub_started(p), "unload-mid-scrub-started", "the scrubber did not start");
+	snprintf(why, sizeof(why), "delete_module(vslice_gpu): %s", strerror(errno));
+	lab_result(!syscall(__NR_delete_module, "vslice_gpu", O_NONBLOCK), "unload-mid-scrub",
+		   why);
+	printf("tenant-check: done, %d failed\n", lab_failures);
+	return lab_failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t cfg0[256], bar20[4096];
 	int dev;
 
+	if (argc == 4 && !strcmp(argv[2], "--scrub")) {
+		lab_suite = argv[1];
+		gpu = argv[3];
+		return scrub_main();
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s SUITE UUID\n", argv[0]);
+		fprintf(stderr, "usage: %s SUITE UUID | %s SUITE --scrub GPU_BDF\n", argv[0],
+			argv[0]);
 		return 2;
 	}
 	lab_suite = argv[1];
