@@ -91,7 +91,7 @@
 #define UNBIND_EVERY 8		/* batches between unbinds of GPU1 */
 #define UNBIND_SECS 60		/* an unbind must end within this */
 #define FORCE_SECS 3		/* then users without a REQ eventfd release */
-#define STUCK_SECS 300		/* a batch not done by then: a thread is stuck */
+#define STUCK_SECS 600		/* a batch not done by then: a thread is stuck */
 #define NREG 11			/* VFIO_PCI_NUM_REGIONS + display + EDID */
 #define DISPLAY_REGION 9
 #define EDID_REGION 10
@@ -1039,7 +1039,7 @@ static void worker_step(struct worker *w)
 		}
 	}
 	k = below(r, 1000);
-	if (k < 8) {
+	if (k < 4) {
 		/* close, or open (only a vGPU that exists) */
 		pthread_rwlock_wrlock(&v->lock);
 		if (v->fd >= 0) {
@@ -1061,29 +1061,29 @@ static void worker_step(struct worker *w)
 		pthread_rwlock_unlock(&v->lock);
 		return;
 	}
-	if (k < 300)
+	if (k < 330)
 		op_rw(w, v, 0);
-	else if (k < 520)
-		op_rw(w, v, 1);
 	else if (k < 560)
+		op_rw(w, v, 1);
+	else if (k < 580)
 		op_mmap(w, v);
-	else if (k < 700)
+	else if (k < 660)
 		op_touch(w, v);
-	else if (k < 760)
+	else if (k < 730)
 		op_region_info(w, v);
-	else if (k < 800)
+	else if (k < 790)
 		op_info(w, v);
-	else if (k < 860)
+	else if (k < 850)
 		op_irq(w, v);
-	else if (k < 875) {
+	else if (k < 860) {
 		say(w, "RESET vGPU %d", v->id);
 		check_errno(w, ioctl(v->fd, VFIO_DEVICE_RESET), "RESET");
 		atomic_fetch_add(&sh->ioctls, 1);
 		if (below(r, 2))
 			vfio_enable_memory(v->fd);
-	} else if (k < 905)
+	} else if (k < 900)
 		op_plane(w, v);
-	else if (k < 975)
+	else if (k < 950)
 		op_mig(w, v);
 	else
 		op_garbage(w, v);
@@ -1117,7 +1117,15 @@ static void worker_check(struct worker *w)
 				ioctl(v->fd, VFIO_DEVICE_RESET);
 			pthread_mutex_unlock(&v->mig);
 		}
+		/*
+		 * A config write may have left it in D3hot, where decode stays
+		 * off: a function reset brings it back to D0.
+		 */
 		vfio_enable_memory(v->fd);
+		if (pread(v->fd, w->buf, 1, roff(0, 0)) != 1) {
+			ioctl(v->fd, VFIO_DEVICE_RESET);
+			vfio_enable_memory(v->fd);
+		}
 		for (j = 0; j < 4; j++) {
 			uint64_t off = below(&r, v->size[0] >> 16) << 16;
 			ssize_t n = pread(v->fd, w->buf, 65536, roff(0, off));
@@ -1664,7 +1672,7 @@ static int fuzz_main(uint64_t seed, uint64_t ops)
 		while (atomic_load(&sh->arrived) < NWORK && !aborted) {
 			churn_step();
 			/* The workers' operations are the point: churn at a few per batch. */
-			usleep(5000);
+			usleep(20000);
 			for (i = 0; i < NPROC; i++)
 				if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i]) {
 					snprintf(hang_why, sizeof(hang_why),
