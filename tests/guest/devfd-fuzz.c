@@ -1007,6 +1007,16 @@ static void op_garbage(struct worker *w, struct vdev *v)
 		op_bad(w, "ENOSYS from a device ioctl");
 }
 
+/*
+ * Whether a release keeps the group fd open (to try it once the device is
+ * gone): half of them, from the operation index, so that the thread's
+ * generator draws the same sequence whatever the unbind's timing.
+ */
+static int keep_group_now(struct worker *w)
+{
+	return (int)(((atomic_load(&sh->thr[w->idx].op) + w->idx) * 0x9e3779b97f4a7c15ULL) >> 63);
+}
+
 /* Release the vGPU (its user got the removal request, or GPU1 goes). */
 static void release(struct worker *w, struct vdev *v, int keep_group)
 {
@@ -1034,7 +1044,7 @@ static void worker_step(struct worker *w)
 		if (read(v->efd[1], &req, sizeof(req)) == sizeof(req))
 			atomic_fetch_add(&sh->req_seen, 1);
 		if (req || atomic_load(&sh->gpu1_force)) {
-			release(w, v, (int)(atomic_load(&sh->thr[w->idx].op) & 1));
+			release(w, v, keep_group_now(w));
 			return;
 		}
 	}
@@ -1158,7 +1168,7 @@ static void *worker_thread(void *arg)
 
 			for (j = 0; j < VPP; j++)
 				if (vdevs[j].gpu == 1)
-					release(w, &vdevs[j], (int)(atomic_load(&sh->thr[w->idx].op) & 1));
+					release(w, &vdevs[j], keep_group_now(w));
 		}
 		atomic_fetch_add(&sh->arrived, 1);
 		pthread_barrier_wait(&sh->done);
