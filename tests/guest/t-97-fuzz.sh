@@ -10,8 +10,8 @@
 # (make fuzz-long), vslice.fuzz_seed=S replays a run's seed.  By default
 # a new seed every run (printed first and in the run line) and about 4
 # minutes of operations or less: 4.5x10^5 on a kernel with kmemleak (the
-# sanitizer kernel does about 1850 a second under TCG), 10^6 on Debian's
-# (about 12000 a second).  The stress makes 16 x 20 vGPUs, 16 x 10
+# sanitizer kernel did 1850 to 3400 a second under TCG), 10^6 on Debian's
+# (8800 to 12900 a second).  The stress makes 16 x 20 vGPUs, 16 x 10
 # on the sanitizer kernel (70 s there).
 SUITE=fuzz
 . "$(dirname "$0")/lib.sh"
