@@ -27,7 +27,7 @@ KBUILD_ARGS := -C $(KDIR) M=$(OUT)
 FW_OUT := $(CURDIR)/build/firmware
 
 .PHONY: all modules firmware userspace install modules_install userspace_install clean \
-	deps demo check lint lab-shell bench bench-smoke bench-lat deb
+	deps demo check lint lab-shell bench bench-smoke bench-lat deb fuzz-long
 
 all: modules userspace
 
@@ -114,5 +114,26 @@ bench-smoke: deps
 # Only the two trapped reads and their perf profiles: about a minute.
 bench-lat: deps
 	tests/bench/run-bench.sh --lat
+
+# The device-fd fuzzer (tests/guest/t-97-fuzz.sh) alone, for as long as
+# you like: FUZZ_OPS operations (default 10^8: hours), FUZZ_SEED=S to run
+# a seed again, FUZZ_KERNEL=testkernel for the sanitizer kernel (else
+# Debian's).  The VM gets 1 s per 500 operations plus 15 minutes.  Results
+# in build/fuzz-long.txt, logs in build/logs/lab/<kernel>/.
+FUZZ_OPS ?= 100000000
+fuzz-long: deps
+	@set -e; mkdir -p build; \
+	if [ "$(FUZZ_KERNEL)" = testkernel ]; then \
+		dir=$$(bash tests/kunit/build-test-kernel.sh | tail -n 1); \
+		stage=lab/testkernel img=$$dir/bzImage kdir=$$dir/build distro=; \
+	else \
+		kver=$$(tests/lab/debian-kernel.sh); \
+		stage=lab/debian img=/boot/vmlinuz-$$kver kdir=/lib/modules/$$kver/build \
+		distro=--distro-modules; \
+	fi; \
+	VSLICE_VM_TIMEOUT=$$(( $(FUZZ_OPS) / 500 + 900 )) \
+	VSLICE_LAB_APPEND="vslice.suites=t-97-fuzz vslice.fuzz_ops=$(FUZZ_OPS)$(if $(FUZZ_SEED), vslice.fuzz_seed=$(FUZZ_SEED))" \
+		tests/lab/lab-stage.sh $$stage $$img $$kdir $$distro | tee build/fuzz-long.txt; \
+	! grep -q '^VSLICE-RESULT: FAIL' build/fuzz-long.txt
 
 FORCE:
