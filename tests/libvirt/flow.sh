@@ -73,8 +73,9 @@ ND0=pci_0000_00_04_0 ND1=pci_0000_00_05_0
 MDEVS=/sys/bus/mdev/devices
 ETC=/etc/mdevctl.d
 # Upper bounds: a nested TCG guest reaches bochs-drm in 1-2 minutes, and
-# has taken 405 s to come up on a 2-core machine running other lab VMs.
-GUEST_SECS=600
+# has taken 405 s to come up on a 2-core machine running other lab VMs,
+# 620 s when it booted beside the migration's guest (step 11) there.
+GUEST_SECS=900
 # The persistent vGPU's vslice/max_resolution: below its type's 1920x1200,
 # so that a device with the type's default shows it was not applied.
 U1_RES=1280x1024

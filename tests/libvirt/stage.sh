@@ -39,7 +39,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-timeout=${VSLICE_LIBVIRT_TIMEOUT:-2400}
+timeout=${VSLICE_LIBVIRT_TIMEOUT:-3000}
 suites=("$@")
 ((${#suites[@]})) || suites=(bookworm trixie)
 for s in "${suites[@]}"; do
