@@ -27,9 +27,10 @@
 # build/logs/libvirt/<suite>/ and build/libvirt/<suite>/.  Exits 0
 # whatever the results.
 #
-# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 2400 s; the flow's
-# service stops itself after 2100: a first boot on a loaded 2-core machine,
-# two nested guests waited for, has taken 1233 s of flow).
+# VSLICE_LIBVIRT_TIMEOUT bounds each boot (default 3000 s; the flow's
+# service stops itself after 2700: a first boot of the Debian 13 host on
+# a loaded 2-core machine, with its migration and save steps, has taken
+# 1982 s of flow).
 #
 # VSLICE_LIBVIRT_STEPS="STEP[,STEP...]" boots the first half with only
 # the host checks and those steps of the flow (vslice.flow-steps= on the
