@@ -18,7 +18,6 @@
  * (VmPTE: a PMD needs no page table): /proc/self/pagemap reports every
  * page of a VM_PFNMAP mapping as absent.
  */
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <sys/resource.h>
 
 #include "lab_result.h"
+#include "sigbus_probe.h"
 #include "vfio_util.h"
 
 
@@ -71,30 +71,6 @@ static int all_zero(const volatile uint64_t *p, size_t words)
 
 #define PAGE 4096UL
 #define BLOCK (2UL << 20)
-
-static sigjmp_buf fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(fault_jmp, 1);
-}
-
-/* Whether reading one word through the mapping raises SIGBUS. */
-static int touch_faults(volatile uint64_t *p)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	volatile int faulted = 0;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(fault_jmp, 1))
-		faulted = 1;
-	else
-		(void)*p;
-	sigaction(SIGBUS, &old, NULL);
-	return faulted;
-}
 
 /* Page faults this process took so far; a BAR0 fault is a minor one. */
 static long minflt(void)

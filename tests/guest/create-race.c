@@ -21,21 +21,9 @@
 #include <unistd.h>
 
 #include "lab_result.h"
+#include "sysfs_str.h"
 
 #define MDEVS "/sys/bus/mdev/devices"
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), err;
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = write(fd, s, strlen(s));
-	err = n == (ssize_t)strlen(s) ? 0 : n < 0 ? errno : EIO;
-	close(fd);
-	return err;
-}
 
 static void new_uuid(char *buf, size_t len)
 {

@@ -75,6 +75,7 @@
 #include <unistd.h>
 
 #include "lab_result.h"
+#include "sysfs_str.h"
 #include "vfio_util.h"
 
 #define MDEVS "/sys/bus/mdev/devices"
@@ -125,19 +126,6 @@ static uint64_t below(struct rng *r, uint64_t n)
 }
 
 /* ---- small sysfs helpers */
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), err;
-	ssize_t n;
-
-	if (fd < 0)
-		return errno;
-	n = write(fd, s, strlen(s));
-	err = n == (ssize_t)strlen(s) ? 0 : n < 0 ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 static int read_line(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);

@@ -29,7 +29,6 @@
  * Prints VSLICE-RESULT lines; exits 1 if any check failed.
  */
 #include <errno.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +39,7 @@
 #include <time.h>
 
 #include "lab_result.h"
+#include "sigbus_probe.h"
 #include "vfio_util.h"
 
 #define CFG_COMMAND	0x04
@@ -114,30 +114,6 @@ static void close_dev(int dev)
 {
 	close(dev);
 	close(groupfd);
-}
-
-static sigjmp_buf fault_jmp;
-
-static void on_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(fault_jmp, 1);
-}
-
-/* Whether reading one word through the mapping raises SIGBUS. */
-static int touch_faults(volatile uint64_t *p)
-{
-	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	volatile int faulted = 0;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(fault_jmp, 1))
-		faulted = 1;
-	else
-		(void)*p;
-	sigaction(SIGBUS, &old, NULL);
-	return faulted;
 }
 
 static int region_eio(int dev, off_t at)
