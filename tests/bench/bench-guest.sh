@@ -39,10 +39,11 @@ done
 # batches of LAT_N/50 calls and bandwidths the best of BW_PASSES passes
 # (tests/bench/vsbench.c says why).  GFX_N plane queries are timed the
 # same way, and FRAMES reads of a whole 1024x768x32 frame (and as many
-# flips) are the best of FRAMES.
+# flips) are the best of FRAMES.  create -> usable fd and remove -> gone
+# are medians of LIFE_K lives.
 case "$mode" in
 smoke)
-	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0 PERF_N=0
+	ROUNDS=2 LAT_N=1000 BW_PASSES=2 CYC_K=3 LIVE="1 64" RAM_N=1 PROF_K=0 PERF_N=0 LIFE_K=2
 	GFX_N=1000 FRAMES=2
 	;;
 bw)
@@ -60,6 +61,7 @@ lat)
 *)
 	mode=full
 	ROUNDS=9 LAT_N=50000 BW_PASSES=5 CYC_K=60 LIVE="1 2 4 8 16 32 64" RAM_N=4 PROF_K=5 PERF_N=500000
+	LIFE_K=9
 	GFX_N=50000 FRAMES=20
 	;;
 esac
@@ -218,7 +220,7 @@ phase() {
 	fi
 
 	if [ "$mode" != lat ] && [ "$mode" != bw ]; then
-		run "$st" "$r" life vsbench life "$big"
+		run "$st" "$r" life vsbench life "$big" "$LIFE_K"
 		run "$st" "$r" ram vsbench ram "$big" "$RAM_N"
 	fi
 	for live in $LIVE; do
