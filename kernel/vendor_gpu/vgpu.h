@@ -67,8 +67,9 @@
  * @pool: which VRAM units are given to instances
  * @live: instances of each type of @table
  * @dirty: VRAM units that may hold data a user wrote since they were
- *	last cleared: all of them at bind, and an instance's slice once it
- *	is opened (a slice can only be written through its open device).
+ *	last cleared: all of them at bind, and an instance's slice once
+ *	its open user maps or writes it (vgpu_slice_written(); a slice can
+ *	only be written through its open device).
  *	A bit is cleared only after the unit's zeroes are written: a unit
  *	given to an instance with its bit clear is never written again by
  *	anyone but its users.  The units of an instance's slice are
@@ -171,6 +172,9 @@ struct vgpu_mig {
  *	@lock), so that a trapped read takes no lock: it reads the
  *	register and retries if a change ran meanwhile
  * @open: a user holds the device open
+ * @written: this open's user may have put data in the slice, whose
+ *	units are then dirty (vgpu_slice_written()); set under the GPU's
+ *	lock, read without it only to skip taking it again
  * @owner: a free-text label for whoever created the instance; it grants
  *	and checks nothing
  * @cfg: the emulated PCI configuration space
@@ -202,6 +206,7 @@ struct vgpu_instance {
 	bool clear_abort;	/* under gpu->lock */
 	seqcount_mutex_t emul_seq;	/* cfg and regs changes; writers hold lock */
 	bool open;
+	bool written;	/* under gpu->lock; see above */
 	char owner[VGPU_OWNER_LEN];
 	struct vgpu_cfg cfg;
 	struct vgpu_regs regs;
@@ -271,6 +276,7 @@ void vgpu_builtin_table(struct vgpu_fw_table *table,
 void vgpu_update_irq(struct vgpu_instance *inst);
 resource_size_t vgpu_slice_size(const struct vgpu_instance *inst);
 resource_size_t vgpu_slice_offset(const struct vgpu_instance *inst);
+void vgpu_slice_written(struct vgpu_instance *inst);
 int vgpu_parent_register(struct vgpu_device *gpu);
 void vgpu_parent_unregister(struct vgpu_device *gpu);
 

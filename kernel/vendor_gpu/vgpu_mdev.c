@@ -159,11 +159,33 @@ static void vgpu_remove(struct mdev_device *mdev)
 	kfree(inst);
 }
 
+/**
+ * vgpu_slice_written() - the user may put data in the slice from now on
+ * @inst: the instance, open
+ *
+ * Called before anything of the user's can reach the slice: before a
+ * BAR0 mapping is filled (after which writes go unseen), a write through
+ * the device fd, a migration load.  The whole slice counts as dirty until
+ * its clear work after the last close, so an open that never wrote VRAM
+ * leaves its slice clean for the next create and open.
+ */
+void vgpu_slice_written(struct vgpu_instance *inst)
+{
+	struct vgpu_device *gpu = inst->gpu;
+
+	if (READ_ONCE(inst->written))
+		return;
+	mutex_lock(&gpu->lock);
+	bitmap_set(gpu->dirty, inst->first_unit, inst->units);
+	WRITE_ONCE(inst->written, true);
+	mutex_unlock(&gpu->lock);
+}
+
 /*
  * A new user finds its slice cleared of what the last one wrote: wait for
  * this instance's clear work (never another's; counted in the GPU's
- * vslice/vram_clear_waits), then count the whole
- * slice as written from here on, since mappings write it unseen.
+ * vslice/vram_clear_waits).  The slice becomes dirty again at the first
+ * thing this user writes or maps (vgpu_slice_written()).
  * Attributes that are unsafe to change live check ->open.
  */
 static int vgpu_open_device(struct mdev_device *mdev)
@@ -173,7 +195,7 @@ static int vgpu_open_device(struct mdev_device *mdev)
 	if (flush_work(&inst->clear_work))
 		atomic_inc(&inst->gpu->clear_waits);
 	mutex_lock(&inst->gpu->lock);
-	bitmap_set(inst->gpu->dirty, inst->first_unit, inst->units);
+	WRITE_ONCE(inst->written, false);
 	mutex_unlock(&inst->gpu->lock);
 	mutex_lock(&inst->lock);
 	inst->open = true;

@@ -359,6 +359,7 @@ static int vgpu_mig_put_pages(void *ctx, u64 offset, const u8 *data, u32 len)
 {
 	struct vgpu_instance *inst = ctx;
 
+	vgpu_slice_written(inst);
 	down_read(&inst->memory_lock);
 	memcpy_toio(inst->gpu->vram + vgpu_slice_offset(inst) + offset, data, len);
 	up_read(&inst->memory_lock);

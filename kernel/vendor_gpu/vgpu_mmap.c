@@ -111,6 +111,8 @@ static vm_fault_t vgpu_bar0_fault(struct vm_fault *vmf)
 
 	if (pgoff >= pages)
 		return VM_FAULT_SIGBUS;
+	/* Before the user can write the slice through what this maps. */
+	vgpu_slice_written(inst);
 	down_read(&inst->memory_lock);
 	if (!vgpu_cfg_mem_enabled(&inst->cfg)) {
 		ret = VM_FAULT_SIGBUS;
@@ -153,6 +155,7 @@ static vm_fault_t vgpu_bar0_huge_fault(struct vm_fault *vmf, unsigned int order)
 	if (page + PTRS_PER_PMD > vgpu_slice_size(inst) >> PAGE_SHIFT ||
 	    !IS_ALIGNED(pfn, PTRS_PER_PMD))
 		return VM_FAULT_FALLBACK;
+	vgpu_slice_written(inst);
 	down_read(&inst->memory_lock);
 	if (!vgpu_cfg_mem_enabled(&inst->cfg))
 		ret = VM_FAULT_SIGBUS;

@@ -47,6 +47,8 @@ ssize_t vgpu_slice_rw(struct vgpu_instance *inst, char __user *buf,
 	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
+	if (write)
+		vgpu_slice_written(inst);
 	while (done < count) {
 		size_t len = min_t(size_t, count - done, PAGE_SIZE);
 		size_t left = 0;
