@@ -139,10 +139,21 @@ spare vfio_create_group
 # The lab has no udev to mend what the second known failure above leaves
 # when it strikes a failed create's unwinding (vfio_create_group is the
 # function spared then): a stale /dev/vfio/N whose device number is no
-# longer N's.  Each node is made to match /sys/class/vfio/N/dev, as udev
-# would on the group's add event, before a group is opened; what was
-# mended goes to the log.
+# longer N's, or one for a group that is gone, which then keeps devtmpfs
+# from making the node of the next group N.  Each node is made to match
+# /sys/class/vfio/N/dev, as udev would on the group's add event, and a
+# group's node that has no group is removed, as udev would on its remove
+# event: before a group is opened, and at the end for the suites after
+# this one.  What was mended goes to the log.
 sync_vfio_nodes() {
+	for _n in /dev/vfio/*; do
+		case "${_n##*/}" in
+		vfio | devices | '*') continue ;;
+		esac
+		[ -e "/sys/class/vfio/${_n##*/}" ] && continue
+		echo "t-95: $_n has no group: removed" >&2
+		rm -f "$_n"
+	done
 	for _d in /sys/class/vfio/*; do
 		[ -f "$_d/dev" ] || continue
 		_n=/dev/vfio/${_d##*/} _want=$(cat "$_d/dev")
@@ -239,6 +250,7 @@ check bind-again-creates create "$GPU1" s16 "$u"
 check bind-again-removes remove "$u"
 
 expect nothing-left 0 "$(nr_mdevs)"
+sync_vfio_nodes
 check unload unload_stack
 
 # Every failure path freed what it had allocated.
