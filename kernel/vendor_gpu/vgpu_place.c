@@ -311,5 +311,6 @@ u32 vgpu_scrub_pending_mib(struct vgpu_device *gpu)
 	mutex_lock(&gpu->lock);
 	n = vs_pool_count_dirty_free(&gpu->pool, gpu->dirty);
 	mutex_unlock(&gpu->lock);
-	return n << VGPU_UNIT_SHIFT >> 20;
+	/* Units are 1 MiB: shifting n up by 20 first would overflow at 4 GiB. */
+	return n << (VGPU_UNIT_SHIFT - 20);
 }
