@@ -540,6 +540,28 @@ static int scrub_main(void)
 	lab_result(ms >= 0, "scrub-drains", why);
 	printf("tenant-check: free VRAM clean after %ld ms\n", ms);
 
+	/*
+	 * 1b. A user that mapped its slice but never touched it leaves it
+	 * clean: nothing is left to the scrubber after the remove, whichever
+	 * of the close's clear and the remove wins.
+	 */
+	for (round = 0, p = 0; round < 3 && !p; round++) {
+		struct vdev u;
+
+		if (create(&u) || vopen(&u) < 0) {
+			lab_result(0, "untouched-slice-stays-clean", strerror(errno));
+			vclose(&u);
+			vremove(&u);
+			return 1;
+		}
+		vclose(&u);
+		vremove(&u);
+		p = pending();
+	}
+	snprintf(why, sizeof(why), "%ld MiB pending after an open that wrote nothing (try %d)",
+		 p, round);
+	lab_result(p == 0, "untouched-slice-stays-clean", why);
+
 	/* 2. A written slice, removed: its block stays dirty a while. */
 	if (dirty_lower_block("removed-slice-pending") < 0)
 		return 1;
