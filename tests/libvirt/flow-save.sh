@@ -207,7 +207,9 @@ job_run() {
 # afresh when it starts (append='off'), so after a restore the log holds
 # only what the guest said since: counts are taken right before each
 # command, never across a save.
-console() { tr -d '\r' <"$SERIAL" 2>/dev/null | grep -a '^VMGUEST-'; }
+# Complete lines only (flow.sh's console(): a report is logged a few
+# characters at a time).
+console() { perl -ne 's/\r//g; print if /\n\z/ && /^VMGUEST-/' -- "$SERIAL" 2>/dev/null; }
 count() { console | grep -c "^VMGUEST-$1 "; }
 console_tail() { tr -d '\r' <"$SERIAL" 2>/dev/null | grep -av '^$' | tail -n 4 | tr '\n' '|'; }
 running() { [[ $(virsh domstate "$DOM" 2>/dev/null) == running ]]; }

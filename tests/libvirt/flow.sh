@@ -233,8 +233,13 @@ display_domain_xml() {
 	echo "$f"
 }
 
-# The nested guest's serial output (tests/vmguest/init.sh), complete lines.
-console() { tr -d '\r' <"$SERIAL/$1.serial" 2>/dev/null | grep -a 'VMGUEST-'; }
+# The nested guest's serial output (tests/vmguest/init.sh), complete lines
+# only: QEMU logs the line as it comes, a few characters at a time, and a
+# report read before its end has lost its last fields (perl-base is in
+# every Debian root).
+console() {
+	perl -ne 's/\r//g; print if /\n\z/ && /VMGUEST-/' -- "$SERIAL/$1.serial" 2>/dev/null
+}
 running() { [[ $(virsh domstate "$1" 2>/dev/null) == running ]]; }
 # guest_line DOMAIN WHAT SECONDS: the first "VMGUEST-WHAT ..." line.
 guest_line() {
