@@ -116,7 +116,7 @@ def table(med, rows):
              scale(p["ram_downtime_bytes"], kib), scale(s["ram_downtime_bytes"], kib)),
             (f"{load}: setup time, ms (ref: stop-copy-only)", p["setup_ms"], s["setup_ms"]),
         ]
-    info.append(("busy: frame pairs drawn while migrating (ref: stop-copy-only)",
+    info.append(("busy: frames the guest drew, 5 s before the migration to its end (ref: stop-copy-only)",
                  med["precopy/busy"]["redraws"], med["stopcopy/busy"]["redraws"]))
     head = ("metric", "vslice", "reference", "ratio", "target", "verdict")
     lines = []

@@ -685,14 +685,6 @@ bench_checks() {
 	BENCH_CHECKS+=' cleanup'
 }
 
-# redraw NAME: until killed, the guest on NAME's QEMU draws two new
-# full frames again and again; each frame pair is a VMGUEST-SHOWN line.
-redraw() {
-	while q_alive "$1"; do
-		g_cmd "$1" display-end RELEASED "$CMD_SECS" >/dev/null || break
-		g_cmd "$1" "display $DMODE" SHOWN "$CMD_SECS" >/dev/null || break
-	done
-}
 # settle NAME: the guest shows one picture and does nothing else.
 settle() {
 	local k
@@ -708,7 +700,7 @@ settle() {
 # QEMU quits.
 CUR='' CUR_U='' NEXT_U='' HOPS=0
 hop() {
-	local name=$1 copy=$2 load=$3 round=$4 ack=$5 dst rpid='' shown0 redraws=0
+	local name=$1 copy=$2 load=$3 round=$4 ack=$5 dst l redraws=0
 	HOPS=$((HOPS + 1))
 	dst=bench-$HOPS
 	q_start_dest "$dst" "$NEXT_U" "$ack"
@@ -718,18 +710,25 @@ hop() {
 		echo "VSBENCH-MIG-ERROR $name: the destination QEMU did not come up"
 		return 1
 	fi
-	shown0=$(nlines "$CUR" SHOWN)
 	if [[ $load == busy ]]; then
-		redraw "$CUR" &
-		rpid=$!
-		# The migration starts with the guest drawing.
+		# The guest's KMS client redraws continuously (a new picture
+		# in the buffer not shown, a page flip to it) until "calm":
+		# the migration starts with it drawing.
+		g_send "$CUR" busy
 		sleep 5
 	fi
 	migrate "$CUR" "$dst" "$ack" "$CUR_U"
-	if [[ -n $rpid ]]; then
-		kill "$rpid" 2>/dev/null
-		wait "$rpid" 2>/dev/null
-		redraws=$(($(nlines "$CUR" SHOWN) - shown0))
+	if [[ $load == busy && $M_STATUS == completed ]]; then
+		# The guest runs on the destination now: it says there how
+		# many frames it drew since "busy".
+		if l=$(g_cmd "$dst" calm CALM "$CMD_SECS"); then
+			redraws=$(field frames "$l")
+		fi
+		if [[ ! $redraws =~ ^[1-9][0-9]*$ ]]; then
+			fail "$name" "the guest drew no frame while it migrated (${l:-no VMGUEST-CALM}): not a busy guest"
+			echo "VSBENCH-MIG-ERROR $name: the guest drew ${redraws:-no} frames"
+			return 1
+		fi
 	fi
 	if [[ $copy != transit ]]; then
 		echo "VSBENCH-MIG copy=$copy load=$load round=$round status=${M_STATUS// /_}" \

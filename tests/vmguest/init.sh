@@ -38,6 +38,9 @@
 #   flip       page flip to the other buffer, reported once done as
 #                VMGUEST-FLIPPED buf=<0|1> seed=<hex> via=page-flip
 #              (via=setcrtc page_flip=<errno name> if the flip was refused)
+#   busy       redraw continuously: a new picture in the buffer not shown,
+#              a page flip to it, again, until the next command
+#   calm       (after busy) VMGUEST-CALM frames=<N> buf=<0|1> seed=<hex>
 #   display-end  kms-flip releases the device (the fbdev emulation shows
 #              its console again): VMGUEST-RELEASED
 #   (each with " t=<uptime>"; a failure is a VMGUEST-ERROR line)
@@ -223,11 +226,11 @@ while read -r cmd; do
 	display | "display "*)
 		kms_start "${cmd#display}"
 		;;
-	flip)
+	flip | busy | calm)
 		if kms_running; then
-			echo flip >&3
+			echo "$cmd" >&3
 		else
-			say "ERROR flip: kms-flip does not run (display first)"
+			say "ERROR $cmd: kms-flip does not run (display first)"
 		fi
 		;;
 	display-end)

@@ -29,6 +29,15 @@
  * X/Y offset registers at the new buffer's place in VRAM, so the two
  * buffers are two different scanout bases.
  *
+ * "busy" then redraws continuously, as a guest playing video does:
+ * each frame fills the buffer not shown with the pattern of a fresh
+ * seed and page-flips to it, until the next line on stdin; "calm" (that
+ * next line) reports
+ *
+ *   VMGUEST-CALM frames=<N> buf=<0|1> seed=<16 hex digits> t=<uptime>
+ *
+ * with the number of frames shown since "busy" and the buffer on screen.
+ *
  * "quit" or the end of stdin releases everything (the fbdev emulation
  * takes the display back) and prints "VMGUEST-RELEASED t=<uptime>".
  * It keeps the device open, and so stays DRM master, until then.
@@ -62,6 +71,7 @@
 struct buf {
 	uint32_t handle, fb_id, pitch;
 	uint64_t size, seed;
+	uint8_t *map;
 };
 
 static int card = -1;
@@ -221,6 +231,23 @@ static int pick_crtc(const struct connector *k, uint32_t *crtc)
 }
 
 /* A W x H XRGB8888 dumb buffer with the pattern of b->seed, as a framebuffer. */
+/* The pattern of b->seed over the whole WxH picture. */
+static void fill_buf(struct buf *b, uint32_t w, uint32_t h)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < h; y++) {
+		uint32_t *row = (uint32_t *)(b->map + (size_t)y * b->pitch);
+
+		for (x = 0; x < w; x++)
+			row[x] = vmg_pixel(b->seed, x, y, w);
+	}
+}
+
+/*
+ * A dumb buffer of WxH XRGB8888, mapped (b->map, until free_buf()),
+ * holding the pattern of b->seed, with a framebuffer for it.
+ */
 static int make_buf(struct buf *b, uint32_t w, uint32_t h, const char **what)
 {
 	struct drm_mode_create_dumb cd = { .width = w, .height = h, .bpp = 32 };
@@ -229,6 +256,7 @@ static int make_buf(struct buf *b, uint32_t w, uint32_t h, const char **what)
 	uint8_t *map;
 	uint32_t x, y;
 
+	b->map = NULL;
 	*what = "CREATE_DUMB";
 	if (xioctl(DRM_IOCTL_MODE_CREATE_DUMB, &cd))
 		return -1;
@@ -248,26 +276,20 @@ static int make_buf(struct buf *b, uint32_t w, uint32_t h, const char **what)
 	map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, card, md.offset);
 	if (map == MAP_FAILED)
 		return -1;
-	for (y = 0; y < h; y++) {
-		uint32_t *row = (uint32_t *)(map + (size_t)y * b->pitch);
-
-		for (x = 0; x < w; x++)
-			row[x] = vmg_pixel(b->seed, x, y, w);
-	}
+	b->map = map;
+	fill_buf(b, w, h);
 	/* Read it back: a buffer that does not hold the pattern is no test. */
 	for (y = 0; y < h; y++) {
 		const uint32_t *row = (const uint32_t *)(map + (size_t)y * b->pitch);
 
 		for (x = 0; x < w; x++) {
 			if (row[x] != vmg_pixel(b->seed, x, y, w)) {
-				munmap(map, b->size);
 				*what = "the dumb buffer did not read back what was written";
 				errno = EIO;
 				return -1;
 			}
 		}
 	}
-	munmap(map, b->size);
 	*what = "ADDFB2 XRGB8888";
 	fb.width = w;
 	fb.height = h;
@@ -284,6 +306,8 @@ static void free_buf(struct buf *b)
 {
 	struct drm_mode_destroy_dumb dd = { .handle = b->handle };
 
+	if (b->map)
+		munmap(b->map, b->size);
 	if (b->fb_id)
 		xioctl(DRM_IOCTL_MODE_RMFB, &b->fb_id);
 	if (b->handle)
@@ -359,6 +383,40 @@ static int page_flip(uint32_t crtc, uint32_t fb_id, uint64_t cookie)
 	}
 }
 
+/* Why the last show() fell back to SETCRTC. */
+static const char *flip_err = "?";
+
+/*
+ * Show the other buffer: a page flip, waited for; SETCRTC when the driver
+ * refuses the flip.  Returns 1 (flipped), 0 (SETCRTC) or -1 after an
+ * error line; *cur is the buffer on screen.
+ */
+static int show(uint32_t crtc, const struct connector *k,
+		const struct drm_mode_modeinfo *mode, struct buf bufs[2], uint32_t *cur,
+		uint64_t cookie)
+{
+	uint32_t next = *cur ^ 1;
+	int r = page_flip(crtc, bufs[next].fb_id, cookie), err;
+
+	if (r == 0) {
+		*cur = next;
+		return 1;
+	}
+	if (r == -2) {
+		die("waiting for the page flip's completion event");
+		return -1;
+	}
+	/* Refused outright: show the buffer the blocking way. */
+	err = errno;
+	if (set_crtc(crtc, k->c.connector_id, mode, bufs[next].fb_id)) {
+		die("SETCRTC after a refused page flip");
+		return -1;
+	}
+	flip_err = strerrorname_np(err) ? strerrorname_np(err) : "?";
+	*cur = next;
+	return 0;
+}
+
 static int parse_mode(const char *s, uint32_t *w, uint32_t *h)
 {
 	unsigned long a, b;
@@ -383,10 +441,11 @@ int main(int argc, char **argv)
 	struct connector k = { 0 };
 	const struct drm_mode_modeinfo *mode = NULL;
 	struct buf bufs[2] = { 0 };
-	uint32_t *conns = NULL, crtc, want_w = 0, want_h = 0, i, cur = 0, flips = 0;
+	uint32_t *conns = NULL, crtc, want_w = 0, want_h = 0, i, cur = 0, frames = 0;
+	uint64_t flips = 0;
 	const char *what;
 	char line[128];
-	int found = 0, rc = 0, r;
+	int found = 0, rc = 0, r = 0;
 
 	if (argc > 2 || (argc == 2 && parse_mode(argv[1], &want_w, &want_h))) {
 		printf("VMGUEST-ERROR kms-flip: usage: kms-flip [WxH] (got '%s')\n",
@@ -480,35 +539,56 @@ int main(int argc, char **argv)
 	say("SHOWN buf=0 seed=%016" PRIx64 " mode=%ux%u pitch=%u", bufs[0].seed,
 	    mode->hdisplay, mode->vdisplay, bufs[0].pitch);
 
+	/*
+	 * Unbuffered: "busy" polls fd 0 for the line that ends it, which
+	 * stdio must not have read ahead into its buffer.
+	 */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	while (fgets(line, sizeof(line), stdin)) {
 		line[strcspn(line, "\r\n")] = 0;
 		if (!strcmp(line, "quit"))
 			break;
-		if (strcmp(line, "flip")) {
-			printf("VMGUEST-ERROR kms-flip: unknown command '%s' (flip, quit)\n", line);
-			fflush(stdout);
-			continue;
-		}
-		cur ^= 1;
-		r = page_flip(crtc, bufs[cur].fb_id, ++flips);
-
-		if (r == 0) {
-			say("FLIPPED buf=%u seed=%016" PRIx64 " via=page-flip", cur, bufs[cur].seed);
-		} else if (r == -1) {
-			/* Refused outright: show the buffer the blocking way. */
-			int err = errno;
-
-			if (set_crtc(crtc, k.c.connector_id, mode, bufs[cur].fb_id)) {
-				rc = die("SETCRTC after a refused page flip");
+		if (!strcmp(line, "flip")) {
+			r = show(crtc, &k, mode, bufs, &cur, ++flips);
+			if (r > 0)
+				say("FLIPPED buf=%u seed=%016" PRIx64 " via=page-flip", cur,
+				    bufs[cur].seed);
+			else if (r == 0)
+				say("FLIPPED buf=%u seed=%016" PRIx64 " via=setcrtc page_flip=%s",
+				    cur, bufs[cur].seed, flip_err);
+			else
 				break;
-			}
-			say("FLIPPED buf=%u seed=%016" PRIx64 " via=setcrtc page_flip=%s", cur,
-			    bufs[cur].seed, strerrorname_np(err) ? strerrorname_np(err) : "?");
+		} else if (!strcmp(line, "busy")) {
+			struct pollfd in = { .fd = 0, .events = POLLIN };
+
+			frames = 0;
+			do {
+				struct buf *back = &bufs[cur ^ 1];
+
+				if (vmg_new_seed(&back->seed)) {
+					r = -1;
+					rc = die("/dev/urandom");
+					break;
+				}
+				fill_buf(back, mode->hdisplay, mode->vdisplay);
+				r = show(crtc, &k, mode, bufs, &cur, ++flips);
+				if (r < 0)
+					break;
+				frames++;
+			} while (poll(&in, 1, 0) == 0);
+			if (r < 0)
+				break;
+		} else if (!strcmp(line, "calm")) {
+			say("CALM frames=%u buf=%u seed=%016" PRIx64, frames, cur, bufs[cur].seed);
+			frames = 0;
 		} else {
-			rc = die("waiting for the page flip's completion event");
-			break;
+			printf("VMGUEST-ERROR kms-flip: unknown command '%s' (flip, busy, calm, quit)\n",
+			       line);
+			fflush(stdout);
 		}
 	}
+	if (r < 0 && !rc)
+		rc = 1;
 	for (i = 0; i < 2; i++)
 		free_buf(&bufs[i]);
 	close(card);
