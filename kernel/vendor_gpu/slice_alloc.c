@@ -55,8 +55,6 @@ static bool range_used(const struct vs_pool *pool, u32 first, u32 n)
 	return true;
 }
 
-#define VS_BITS_PER_LONG (8 * sizeof(unsigned long))
-
 static bool unit_dirty(const unsigned long *dirty, u32 unit)
 {
 	return dirty[unit / VS_BITS_PER_LONG] >> (unit % VS_BITS_PER_LONG) & 1;

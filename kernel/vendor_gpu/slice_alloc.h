@@ -12,6 +12,12 @@
 /* 4096 units: 4 GiB of VRAM in 1 MiB units. */
 #define VS_POOL_MAX_UNITS 4096
 
+/*
+ * Bits per word of a dirty-unit bitmap (a kernel bitmap; pure_env.h has
+ * no BITS_PER_LONG in userspace).
+ */
+#define VS_BITS_PER_LONG (8 * sizeof(unsigned long))
+
 /**
  * struct vs_pool - which units of a VRAM aperture are in use
  * @nr_units: size of the aperture in units
