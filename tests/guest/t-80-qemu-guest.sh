@@ -3,9 +3,10 @@
 #
 # The real client: QEMU gives a vGPU to a guest with
 # "-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/<uuid>", and the guest's
-# unmodified kernel (Debian's 6.12, its bochs-drm) drives it.  QEMU runs
-# here, in the lab VM, under TCG; the guest is tests/lab/mkvmguest.sh's
-# image, whose /init (tests/vmguest/init.sh) reports on its serial line.
+# unmodified bochs-drm (in a minimal 6.12 kernel, tests/lab/
+# build-vmguest-kernel.sh) drives it.  QEMU runs here, in the lab VM,
+# under TCG; the guest is tests/lab/mkvmguest.sh's image, whose /init
+# (tests/vmguest/init.sh) reports on its serial line.
 #
 # Two guests, one after the other, each with one of two s32 instances.
 #

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build the nested guest that tests/guest/t-80-qemu-guest.sh boots inside
-# the lab VM: an unmodified Debian kernel with a busybox initramfs whose
-# only driver is bochs-drm.
+# the lab VM (and the libvirt stage's lab hosts): a minimal kernel
+# configured for exactly what the guest does (tests/lab/
+# build-vmguest-kernel.sh, cached) with a busybox initramfs whose only
+# driver is bochs-drm.  Debian's generic kernel needs about 2.1 G
+# instructions to reach /init, which two levels of TCG stretch to minutes.
 #
-#   mkvmguest.sh OUTDIR [KERNEL_RELEASE]
+#   mkvmguest.sh OUTDIR
 #
-# KERNEL_RELEASE defaults to Debian's 6.12 kernel (tests/lab/debian-kernel.sh),
-# whatever kernel the lab VM itself runs.  Writes
+# Writes
 #
-#   OUTDIR/vmlinuz              /boot/vmlinuz-KERNEL_RELEASE as it is
+#   OUTDIR/vmlinuz              the minimal kernel's bzImage
 #   OUTDIR/vmguest.conf         tests/lab/vmguest.conf: how to boot it
 #   OUTDIR/initramfs.cpio.gz    /init          tests/vmguest/init.sh
 #                               /bin/busybox (+ applets)
@@ -18,24 +20,25 @@
 #                               /bin/kms-flip  tests/vmguest/kms-flip.c, static,
 #                                              against the 6.12 DRM uAPI headers
 #                                              (tests/lab/uapi-headers.sh)
-#                               /lib/modules/KERNEL_RELEASE/  bochs.ko and its
-#                               dependencies, decompressed, depmod'ed
+#                               /lib/modules/<release>/  bochs.ko and its
+#                               dependencies (the DRM stack), depmod'ed
 #
 # The archive is reproducible: sorted, owner 0, fixed mtimes, gzip -n.
 set -euo pipefail
 
-(($# == 1 || $# == 2)) || {
-	echo "usage: $0 OUTDIR [KERNEL_RELEASE]" >&2
+(($# == 1)) || {
+	echo "usage: $0 OUTDIR" >&2
 	exit 2
 }
 outdir=$1
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lab/image-lib.sh
 . "$repo/tests/lab/image-lib.sh"
-kver=${2:-$("$repo/tests/lab/debian-kernel.sh")}
 src=$repo/tests/vmguest
-sysmods=/lib/modules/$kver
-for f in "/boot/vmlinuz-$kver" "$sysmods/modules.dep"; do
+kdir=$("$repo/tests/lab/build-vmguest-kernel.sh" | tail -n 1)
+kver=$(cat "$kdir/kernel.release")
+sysmods=$kdir/modules/lib/modules/$kver
+for f in "$kdir/bzImage" "$sysmods/modules.dep"; do
 	[[ -f $f ]] || {
 		echo "mkvmguest: $f not found" >&2
 		exit 1
@@ -57,8 +60,17 @@ uapi=$("$repo/tests/lab/uapi-headers.sh")
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -isystem "$uapi" \
 	-o "$root/bin/kms-flip" "$src/kms-flip.c"
 
-# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers).
-add_distro_modules "$root" "$kver" bochs
+# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers), as
+# modprobe resolves them from the build's modules.dep.
+mapfile -t paths < <(modprobe -d "$kdir/modules" -C /dev/null -S "$kver" --show-depends bochs |
+	awk '$1 == "insmod" { print $2 }')
+[[ ${paths[*]} == *bochs.ko* ]] || {
+	echo "mkvmguest: no bochs.ko in $sysmods" >&2
+	exit 1
+}
+for p in "${paths[@]}"; do
+	install -D -m 0644 "$p" "$moddir/${p#"$sysmods"/}"
+done
 # busybox modprobe reports built-in dependencies as missing unless
 # they are listed.
 for f in modules.builtin modules.builtin.modinfo; do
@@ -68,7 +80,7 @@ done
 depmod -b "$root" "$kver"
 
 mkdir -p "$outdir"
-install -m 0644 "/boot/vmlinuz-$kver" "$outdir/vmlinuz"
+install -m 0644 "$kdir/bzImage" "$outdir/vmlinuz"
 install -m 0644 "$repo/tests/lab/vmguest.conf" "$outdir/vmguest.conf"
 find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |

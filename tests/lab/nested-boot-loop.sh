@@ -100,7 +100,7 @@ if ((!host)); then
 	cp -R /usr/share/qemu /usr/share/seabios "$root/usr/share/"
 	find "$root/usr/share/qemu" "$root/usr/share/seabios" -xtype l -delete
 fi
-"$repo/tests/lab/mkvmguest.sh" "$vmg" "$kver"
+"$repo/tests/lab/mkvmguest.sh" "$vmg"
 install -m 0644 "$settings" "$vmg/vmguest.conf"
 if ((!host)); then
 	(cd "$root" && find . -mindepth 1 | cpio --create --format=newc --quiet) |

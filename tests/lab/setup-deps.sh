@@ -18,6 +18,8 @@ packages=(
 	# The test kernel is built from Debian's source with these.
 	linux-source-6.12
 	bc flex bison libelf-dev libssl-dev dwarves python3 perl xz-utils zstd
+	# The nested guest's kernel (build-vmguest-kernel.sh) is LZ4-compressed.
+	lz4
 	# The sanitizer test kernel and the modules under test use clang
 	# (gcc 12's KASAN misses memcpy/memset with run-time lengths).
 	clang-16 llvm-16 lld-16
