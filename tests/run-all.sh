@@ -168,6 +168,8 @@ start=$SECONDS
 # failed here is tried again, and reported, by the stage that needs it.
 warm_roots() {
 	local s
+	# The nested guest's kernel, which every lab image carries.
+	tests/lab/build-vmguest-kernel.sh >/dev/null || true
 	for s in bookworm trixie; do
 		tests/packaging/mkroot.sh "$s" || true
 		tests/libvirt/mkbase.sh "$s" || true
