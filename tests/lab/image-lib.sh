@@ -13,23 +13,32 @@ busybox_root() {
 	done < <(busybox --list-full)
 }
 
-# add_distro_modules ROOT KVER MODULE...: the modules and everything
-# they depend on, as modprobe resolves them from KVER's modules.dep,
-# decompressed (busybox insmod reads plain .ko), under
+# add_distro_modules [-d BASE] ROOT KVER MODULE...: the modules and
+# everything they depend on, as modprobe resolves them from KVER's
+# modules.dep (under BASE/lib/modules/KVER with -d: a kernel built here,
+# not installed), decompressed (busybox insmod reads plain .ko), under
 # ROOT/lib/modules/KVER.  An empty config keeps the build machine's
 # modprobe.d out.  Fails when a module is unknown.
 add_distro_modules() {
-	local root=$1 kver=$2 sysmods=/lib/modules/$2 p dest m
-	local -a paths
+	local base=''
+	if [[ $1 == -d ]]; then
+		base=$2
+		shift 2
+	fi
+	local root=$1 kver=$2 sysmods=$base/lib/modules/$2 p dest m
+	local -a paths dir=()
+	if [[ -n $base ]]; then
+		dir=(-d "$base")
+	fi
 	shift 2
 	for m in "$@"; do
-		modprobe -C /dev/null -S "$kver" --show-depends "$m" >/dev/null || {
-			echo "add_distro_modules: no module $m for $kver" >&2
+		modprobe "${dir[@]}" -C /dev/null -S "$kver" --show-depends "$m" >/dev/null || {
+			echo "add_distro_modules: no module $m for $kver${base:+ in $base}" >&2
 			return 1
 		}
 	done
 	mapfile -t paths < <(for m in "$@"; do
-		modprobe -C /dev/null -S "$kver" --show-depends "$m"
+		modprobe "${dir[@]}" -C /dev/null -S "$kver" --show-depends "$m"
 	done | awk '$1 == "insmod" { print $2 }' | LC_ALL=C sort -u)
 	for p in "${paths[@]}"; do
 		dest=$root/lib/modules/$kver/${p#"$sysmods"/}

@@ -60,17 +60,8 @@ uapi=$("$repo/tests/lab/uapi-headers.sh")
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -isystem "$uapi" \
 	-o "$root/bin/kms-flip" "$src/kms-flip.c"
 
-# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers), as
-# modprobe resolves them from the build's modules.dep.
-mapfile -t paths < <(modprobe -d "$kdir/modules" -C /dev/null -S "$kver" --show-depends bochs |
-	awk '$1 == "insmod" { print $2 }')
-[[ ${paths[*]} == *bochs.ko* ]] || {
-	echo "mkvmguest: no bochs.ko in $sysmods" >&2
-	exit 1
-}
-for p in "${paths[@]}"; do
-	install -D -m 0644 "$p" "$moddir/${p#"$sysmods"/}"
-done
+# bochs-drm and what it needs (drm, the KMS, TTM and VRAM helpers).
+add_distro_modules -d "$kdir/modules" "$root" "$kver" bochs
 # busybox modprobe reports built-in dependencies as missing unless
 # they are listed.
 for f in modules.builtin modules.builtin.modinfo; do
